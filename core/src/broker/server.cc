@@ -1,0 +1,210 @@
+#include "ringtail/core/broker/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <list>
+#include <vector>
+
+#include "ringtail/base/logging.h"
+#include "ringtail/io/cross_shard.h"
+#include "ringtail/io/event.h"
+#include "ringtail/io/reactor.h"
+#include "ringtail/io/timer.h"
+
+namespace ringtail::core {
+
+namespace {
+
+// Per-shard state; each instance is touched only by its own shard.
+struct shard_server {
+  server_options opts;
+  io::fd_handle listen_fd;
+  std::unique_ptr<io::acceptor> acceptor;
+  std::unique_ptr<frame_handler> handler;
+  std::list<connection*> connections;
+  io::event accept_done;
+  io::event connections_done;
+  bool accepting = false;
+  bool stopping = false;
+  uint64_t next_id = 0;
+};
+
+std::vector<std::unique_ptr<shard_server>> g_servers;  // indexed by shard, sized on shard 0
+
+shard_server& local_server() { return *g_servers[io::this_shard()]; }
+
+std::string peer_name(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
+  char buf[INET6_ADDRSTRLEN] = {};
+  uint16_t port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
+    port = ntohs(a->sin_port);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+    port = ntohs(a->sin6_port);
+  }
+  return std::string(buf) + ":" + std::to_string(port);
+}
+
+// Copies `want` bytes from the stream into dst, starting with what `pending` holds.
+io::task<io::result<void>> fill_bytes(io::recv_stream& rx, io::recv_buffer& pending, std::byte* dst, size_t want,
+                                      io::cancel_token* token) {
+  size_t got = 0;
+  while (got < want) {
+    if (!pending || pending.empty()) {
+      auto b = co_await rx.recv(token);
+      if (!b) co_return io::unexpected{b.error()};
+      pending = std::move(*b);
+    }
+    const size_t n = std::min(want - got, pending.size());
+    std::memcpy(dst + got, pending.bytes().data(), n);
+    pending.consume(n);
+    got += n;
+  }
+  co_return io::result<void>{};
+}
+
+// Reads one frame into `frame` (contiguous). Returns false for a size outside
+// [0, max_frame_bytes]: the caller logs and closes, as Kafka does.
+io::task<io::result<bool>> read_frame(io::recv_stream& rx, io::recv_buffer& pending, std::vector<std::byte>& frame,
+                                      int32_t max_frame_bytes, io::cancel_token* token) {
+  std::byte size_bytes[4];
+  auto r = co_await fill_bytes(rx, pending, size_bytes, 4, token);
+  if (!r) co_return io::unexpected{r.error()};
+  const int32_t size = static_cast<int32_t>((uint32_t(size_bytes[0]) << 24) | (uint32_t(size_bytes[1]) << 16) |
+                                            (uint32_t(size_bytes[2]) << 8) | uint32_t(size_bytes[3]));
+  if (size < 0 || size > max_frame_bytes) co_return false;
+  frame.resize(static_cast<size_t>(size));
+  r = co_await fill_bytes(rx, pending, frame.data(), frame.size(), token);
+  if (!r) co_return io::unexpected{r.error()};
+  co_return true;
+}
+
+io::task<void> serve_connection(io::fd_handle fd) {
+  shard_server& srv = local_server();
+  connection conn(fd.get(), (uint64_t{io::this_shard()} << 48) | srv.next_id++, peer_name(fd.get()));
+  auto it = srv.connections.insert(srv.connections.end(), &conn);
+  RT_LOG_INFO("connection %llu from %s", static_cast<unsigned long long>(conn.id()), conn.peer().c_str());
+  {
+    io::recv_stream rx(fd.get());
+    io::recv_buffer pending;
+    std::vector<std::byte> frame;
+    for (;;) {
+      auto ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &conn.cancel());
+      if (!ok) {
+        if (ok.error().code != io::errc::closed && ok.error().code != io::errc::cancelled) {
+          RT_LOG_INFO("connection %llu: %s", static_cast<unsigned long long>(conn.id()), ok.error().message().c_str());
+        }
+        break;
+      }
+      if (!*ok) {
+        RT_LOG_WARN("connection %llu from %s: frame size over socket.request.max.bytes (%d) or negative; closing",
+                    static_cast<unsigned long long>(conn.id()), conn.peer().c_str(), srv.opts.max_frame_bytes);
+        break;
+      }
+      if (srv.handler) co_await srv.handler->on_frame(conn, frame);
+      if (conn.closing() || srv.stopping) break;
+    }
+    pending.reset();
+    co_await rx.close();
+  }
+  (void)co_await fd.close();
+  srv.connections.erase(it);
+  RT_LOG_INFO("connection %llu closed", static_cast<unsigned long long>(conn.id()));
+  if (srv.connections.empty()) srv.connections_done.notify_all();
+}
+
+io::task<void> accept_loop() {
+  shard_server& srv = local_server();
+  srv.accepting = true;
+  for (;;) {
+    auto fd = co_await srv.acceptor->accept();
+    if (!fd) {
+      if (fd.error().code != io::errc::closed) RT_LOG_ERROR("accept failed: %s", fd.error().message().c_str());
+      break;
+    }
+    int one = 1;
+    ::setsockopt(fd->get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    io::spawn(serve_connection(std::move(*fd)));
+  }
+  srv.accepting = false;
+  srv.accept_done.notify_all();
+}
+
+io::result<void> listen_on_this_shard(server_options opts, uint16_t port) {
+  auto srv = std::make_unique<shard_server>();
+  srv->opts = std::move(opts);
+  srv->opts.listen.port = port;
+  io::endpoint ep{srv->opts.listen.host, port};
+  auto fd = io::listen_tcp(ep, /*reuse_port=*/true);
+  if (!fd) return io::unexpected{fd.error()};
+  srv->listen_fd = std::move(*fd);
+  if (srv->opts.make_handler) srv->handler = srv->opts.make_handler();
+  srv->acceptor = std::make_unique<io::acceptor>(srv->listen_fd.get());
+  g_servers[io::this_shard()] = std::move(srv);
+  io::spawn(accept_loop());
+  return {};
+}
+
+io::task<void> stop_this_shard() {
+  auto& slot = g_servers[io::this_shard()];
+  if (!slot) co_return;
+  shard_server& srv = *slot;
+  srv.stopping = true;
+  co_await srv.acceptor->close();
+  while (srv.accepting) (void)co_await srv.accept_done.wait();
+  for (connection* c : srv.connections) c->cancel().cancel();
+  while (!srv.connections.empty()) (void)co_await srv.connections_done.wait();
+  srv.acceptor.reset();
+  (void)co_await srv.listen_fd.close();
+  slot.reset();
+}
+
+}  // namespace
+
+io::task<io::result<void>> connection::send(std::span<const std::byte> data) {
+  return io::send_all(fd_, data, &cancel_);
+}
+
+io::task<io::result<void>> connection::sendv(std::span<iovec> iov) { return io::sendv_all(fd_, iov, &cancel_); }
+
+io::task<io::result<uint16_t>> start_server(server_options opts) {
+  const unsigned shards = io::local().shard_count();
+  g_servers.clear();
+  g_servers.resize(shards);
+  // Shard 0 binds first so that port 0 becomes a real port the others then share.
+  auto r = listen_on_this_shard(opts, opts.listen.port);
+  if (!r) co_return io::unexpected{r.error()};
+  auto port = io::local_port(g_servers[0]->listen_fd.get());
+  if (!port) co_return io::unexpected{port.error()};
+  for (unsigned s = 1; s < shards; ++s) {
+    // Capture a pointer: opts lives in this frame until the reply arrives.
+    const server_options* o = &opts;
+    auto rs = co_await io::submit_to(s, [o, p = *port] { return listen_on_this_shard(*o, p); });
+    if (!rs) co_return io::unexpected{rs.error()};
+  }
+  co_return *port;
+}
+
+io::task<void> stop_server() {
+  const unsigned shards = io::local().shard_count();
+  for (unsigned s = 0; s < shards; ++s) {
+    co_await io::submit_to(s, [] { return stop_this_shard(); });
+  }
+}
+
+size_t open_connections() {
+  auto& slot = g_servers[io::this_shard()];
+  return slot ? slot->connections.size() : 0;
+}
+
+}  // namespace ringtail::core

@@ -1,0 +1,55 @@
+// cancel_token: lets one party cancel whatever operation a task is currently waiting on.
+// Shard-local, like everything a task touches. An operation that takes a token attaches
+// itself while it waits and detaches when it completes; cancel() asks the attached
+// operation to finish early with errc::cancelled (an io_uring operation still completes
+// through its CQE, so its state lives until then). Once cancelled, a token stays
+// cancelled: later operations given it fail at once, as std::stop_token does.
+#pragma once
+
+#include "ringtail/base/assert.h"
+
+namespace ringtail::io {
+
+class cancellable {
+ public:
+  virtual void request_cancel() noexcept = 0;
+
+ protected:
+  ~cancellable() = default;
+};
+
+class cancel_token {
+ public:
+  cancel_token() = default;
+  cancel_token(const cancel_token&) = delete;
+  cancel_token& operator=(const cancel_token&) = delete;
+  ~cancel_token() { RT_ASSERT(op_ == nullptr, "cancel_token destroyed while an operation is attached"); }
+
+  void cancel() noexcept {
+    if (cancelled_) return;
+    cancelled_ = true;
+    if (auto* op = op_) {
+      op_ = nullptr;
+      op->request_cancel();
+    }
+  }
+  bool cancelled() const noexcept { return cancelled_; }
+
+  // For operations: attach while waiting. Returns false if the token is already
+  // cancelled, in which case the operation must not start.
+  bool attach(cancellable* op) noexcept {
+    if (cancelled_) return false;
+    RT_ASSERT(op_ == nullptr, "one cancel_token serves one waiting operation at a time");
+    op_ = op;
+    return true;
+  }
+  void detach(cancellable* op) noexcept {
+    if (op_ == op) op_ = nullptr;
+  }
+
+ private:
+  cancellable* op_ = nullptr;
+  bool cancelled_ = false;
+};
+
+}  // namespace ringtail::io
