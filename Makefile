@@ -25,6 +25,11 @@ build: deps
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+	@if command -v clang >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1; then \
+	  FUZZ_SECONDS=$${FUZZ_SECONDS:-60} JOBS=$(JOBS) bash scripts/fuzz-smoke.sh; \
+	else \
+	  echo "fuzz-smoke: skipped (clang not found)"; \
+	fi
 
 bench: build-release
 	@echo "benchmarks: see docs/PERFORMANCE.md for the exact commands"

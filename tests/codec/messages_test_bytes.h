@@ -3,6 +3,7 @@
 // Kafka primitive exactly as the protocol guide describes it.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -58,6 +59,13 @@ struct bytes_builder {
   // BYTES: int32 length; COMPACT_BYTES: uvarint length + 1.
   bytes_builder& bytes(std::string_view s) { return i32(static_cast<int64_t>(s.size())).raw(s); }
   bytes_builder& cbytes(std::string_view s) { return uvarint(s.size() + 1).raw(s); }
+  // FLOAT64: the IEEE 754 binary64 bits, big-endian.
+  bytes_builder& f64(double v) { return i64(static_cast<int64_t>(std::bit_cast<uint64_t>(v))); }
+  // UUID: 16 raw bytes.
+  bytes_builder& uuid16(const unsigned char (&v)[16]) {
+    for (unsigned char c : v) u8(c);
+    return *this;
+  }
   // An empty tagged-field section.
   bytes_builder& no_tags() { return uvarint(0); }
 };

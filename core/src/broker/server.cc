@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <deque>
 #include <list>
 #include <vector>
 
@@ -36,6 +37,11 @@ struct shard_server {
 std::vector<std::unique_ptr<shard_server>> g_servers;  // indexed by shard, sized on shard 0
 
 shard_server& local_server() { return *g_servers[io::this_shard()]; }
+
+// "shard:sequence", e.g. "1:42".
+std::string connection_name(uint64_t id) {
+  return std::to_string(id >> 48) + ":" + std::to_string(id & ((uint64_t{1} << 48) - 1));
+}
 
 std::string peer_name(int fd) {
   sockaddr_storage ss{};
@@ -89,39 +95,117 @@ io::task<io::result<bool>> read_frame(io::recv_stream& rx, io::recv_buffer& pend
   co_return true;
 }
 
-io::task<void> serve_connection(io::fd_handle fd) {
+struct pending_reply {
+  frame_reply reply;
+  bool done = false;
+};
+
+struct connection_pipeline {
+  std::deque<std::unique_ptr<pending_reply>> replies;  // in request order
+  io::event progress;  // a handler finished or the writer sent something
+  size_t handlers_running = 0;
+  bool reader_done = false;
+  bool writer_done = false;
+  bool broken = false;  // a send failed or a handler asked to close
+};
+
+io::task<void> run_handler(frame_handler* handler, connection* conn, std::vector<std::byte> frame,
+                           pending_reply* slot, connection_pipeline* pl) {
+  slot->reply = co_await handler->on_frame(*conn, std::move(frame));
+  slot->done = true;
+  --pl->handlers_running;
+  pl->progress.notify_all();
+}
+
+// Sends replies strictly in request order as they complete.
+io::task<void> write_replies(connection* conn, connection_pipeline* pl) {
+  for (;;) {
+    while (!pl->replies.empty() && pl->replies.front()->done) {
+      std::unique_ptr<pending_reply> r = std::move(pl->replies.front());
+      pl->replies.pop_front();
+      pl->progress.notify_all();
+      if (pl->broken) continue;
+      if (r->reply.respond && !r->reply.bytes.empty()) {
+        auto sent = co_await io::send_all(conn->fd(), r->reply.bytes, &conn->send_cancel());
+        if (!sent) pl->broken = true;
+      }
+      if (r->reply.close) pl->broken = true;
+    }
+    if (pl->reader_done && pl->handlers_running == 0 && pl->replies.empty()) break;
+    (void)co_await pl->progress.wait();
+  }
+  pl->writer_done = true;
+  pl->progress.notify_all();
+}
+
+}  // namespace
+
+io::task<void> serve_connection_task(io::fd_handle fd) {
   shard_server& srv = local_server();
   connection conn(fd.get(), (uint64_t{io::this_shard()} << 48) | srv.next_id++, peer_name(fd.get()));
   auto it = srv.connections.insert(srv.connections.end(), &conn);
-  RT_LOG_INFO("connection %llu from %s", static_cast<unsigned long long>(conn.id()), conn.peer().c_str());
+  RT_LOG_DEBUG("connection %s from %s", connection_name(conn.id()).c_str(), conn.peer().c_str());
   {
+    connection_pipeline pl;
+    io::spawn(write_replies(&conn, &pl));
     io::recv_stream rx(fd.get());
     io::recv_buffer pending;
-    std::vector<std::byte> frame;
     for (;;) {
-      auto ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &conn.cancel());
+      while (pl.replies.size() >= srv.opts.max_in_flight && !pl.broken) (void)co_await pl.progress.wait();
+      if (pl.broken || conn.stopping() || srv.stopping) break;
+      std::vector<std::byte> frame;
+      io::cancel_token read_cancel;
+      conn.read_cancel_ = &read_cancel;
+      io::result<bool> ok = true;
+      if (srv.opts.idle_timeout_ms >= 0) {
+        io::timeout_guard idle(read_cancel, std::chrono::milliseconds(srv.opts.idle_timeout_ms));
+        ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &read_cancel);
+        if (!ok && idle.fired()) {
+          RT_LOG_INFO("connection %s from %s: idle for connections.max.idle.ms (%lld ms); closing",
+                      connection_name(conn.id()).c_str(), conn.peer().c_str(),
+                      static_cast<long long>(srv.opts.idle_timeout_ms));
+        }
+      } else {
+        ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &read_cancel);
+      }
+      conn.read_cancel_ = nullptr;
       if (!ok) {
         if (ok.error().code != io::errc::closed && ok.error().code != io::errc::cancelled) {
-          RT_LOG_INFO("connection %llu: %s", static_cast<unsigned long long>(conn.id()), ok.error().message().c_str());
+          RT_LOG_INFO("connection %s: %s", connection_name(conn.id()).c_str(), ok.error().message().c_str());
         }
         break;
       }
       if (!*ok) {
-        RT_LOG_WARN("connection %llu from %s: frame size over socket.request.max.bytes (%d) or negative; closing",
-                    static_cast<unsigned long long>(conn.id()), conn.peer().c_str(), srv.opts.max_frame_bytes);
+        RT_LOG_WARN("connection %s from %s: frame size over socket.request.max.bytes (%d) or negative; closing",
+                    connection_name(conn.id()).c_str(), conn.peer().c_str(), srv.opts.max_frame_bytes);
         break;
       }
-      if (srv.handler) co_await srv.handler->on_frame(conn, frame);
-      if (conn.closing() || srv.stopping) break;
+      auto slot = std::make_unique<pending_reply>();
+      pending_reply* sp = slot.get();
+      pl.replies.push_back(std::move(slot));
+      if (srv.handler) {
+        ++pl.handlers_running;
+        io::spawn(run_handler(srv.handler.get(), &conn, std::move(frame), sp, &pl));
+      } else {
+        sp->done = true;
+        sp->reply.respond = false;
+        pl.progress.notify_all();
+      }
     }
+    pl.reader_done = true;
+    pl.progress.notify_all();
     pending.reset();
     co_await rx.close();
+    // Handlers and the writer refer to the pipeline and the connection: wait for them.
+    while (!pl.writer_done) (void)co_await pl.progress.wait();
   }
   (void)co_await fd.close();
   srv.connections.erase(it);
-  RT_LOG_INFO("connection %llu closed", static_cast<unsigned long long>(conn.id()));
+  RT_LOG_DEBUG("connection %s closed", connection_name(conn.id()).c_str());
   if (srv.connections.empty()) srv.connections_done.notify_all();
 }
+
+namespace {
 
 io::task<void> accept_loop() {
   shard_server& srv = local_server();
@@ -134,7 +218,7 @@ io::task<void> accept_loop() {
     }
     int one = 1;
     ::setsockopt(fd->get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    io::spawn(serve_connection(std::move(*fd)));
+    io::spawn(serve_connection_task(std::move(*fd)));
   }
   srv.accepting = false;
   srv.accept_done.notify_all();
@@ -162,7 +246,7 @@ io::task<void> stop_this_shard() {
   srv.stopping = true;
   co_await srv.acceptor->close();
   while (srv.accepting) (void)co_await srv.accept_done.wait();
-  for (connection* c : srv.connections) c->cancel().cancel();
+  for (connection* c : srv.connections) c->request_stop();
   while (!srv.connections.empty()) (void)co_await srv.connections_done.wait();
   srv.acceptor.reset();
   (void)co_await srv.listen_fd.close();
@@ -170,12 +254,6 @@ io::task<void> stop_this_shard() {
 }
 
 }  // namespace
-
-io::task<io::result<void>> connection::send(std::span<const std::byte> data) {
-  return io::send_all(fd_, data, &cancel_);
-}
-
-io::task<io::result<void>> connection::sendv(std::span<iovec> iov) { return io::sendv_all(fd_, iov, &cancel_); }
 
 io::task<io::result<uint16_t>> start_server(server_options opts) {
   const unsigned shards = io::local().shard_count();

@@ -26,20 +26,28 @@ namespace ringtail::core {
 
 class connection;
 
+// What a request frame produced: response bytes (a whole frame, size prefix included),
+// or nothing (acks=0 produce), and whether to close the connection afterwards.
+struct frame_reply {
+  std::vector<std::byte> bytes;
+  bool respond = true;
+  bool close = false;
+};
+
 // What a connection does with each request frame (the 4-byte size prefix removed).
-// Lives on one shard; one instance serves all of that shard's connections.
+// Lives on one shard; one instance serves all of that shard's connections. Several
+// frames of one connection may be handled concurrently; replies go out in frame order.
 class frame_handler {
  public:
   virtual ~frame_handler() = default;
-  // Called in order for each frame; the frame bytes are valid until the returned task
-  // finishes.
-  virtual io::task<void> on_frame(connection& conn, std::span<const std::byte> frame) = 0;
+  virtual io::task<frame_reply> on_frame(connection& conn, std::vector<std::byte> frame) = 0;
 };
 
 struct server_options {
   listener listen;
   int32_t max_frame_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
   int64_t idle_timeout_ms = 10 * 60 * 1000;     // connections.max.idle.ms (-1: never)
+  size_t max_in_flight = 64;                    // requests of one connection handled at once
   // Builds the shard's frame handler (called on each shard); null = discard frames.
   std::function<std::unique_ptr<frame_handler>()> make_handler;
 };
@@ -50,19 +58,23 @@ class connection {
   int fd() const noexcept { return fd_; }
   uint64_t id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
-  io::cancel_token& cancel() noexcept { return cancel_; }
-  // Sends bytes, in the order of calls (one send in flight at a time per connection).
-  io::task<io::result<void>> send(std::span<const std::byte> data);
-  io::task<io::result<void>> sendv(std::span<iovec> iov);
-  void close_after_current() noexcept { closing_ = true; }
-  bool closing() const noexcept { return closing_; }
+  // Cancels the send in progress (if any) and the read of the next frame.
+  void request_stop() noexcept {
+    stopping_ = true;
+    send_cancel_.cancel();
+    if (read_cancel_) read_cancel_->cancel();
+  }
+  bool stopping() const noexcept { return stopping_; }
+  io::cancel_token& send_cancel() noexcept { return send_cancel_; }
 
  private:
+  friend io::task<void> serve_connection_task(io::fd_handle fd);
   int fd_;
   uint64_t id_;
   std::string peer_;
-  io::cancel_token cancel_;
-  bool closing_ = false;
+  io::cancel_token send_cancel_;
+  io::cancel_token* read_cancel_ = nullptr;
+  bool stopping_ = false;
 };
 
 // Starts listeners on every shard (call on shard 0); returns the bound port.

@@ -1,0 +1,140 @@
+// segment: one `<base_offset>.log` file of record batches exactly as stored, with its
+// offset_index (.index) and time_index (.timeindex). Files are named by the base offset
+// in 20 digits (Kafka's layout), e.g. 00000000000000001234.log.
+//
+// .log format: v2 record batches back to back (codec/record_batch.h, RECORD_FORMAT.md
+// §2), offsets strictly increasing, nothing between or after them. The bytes a segment
+// has acknowledged are [0, size_bytes()); after a crash the file may hold more (a torn
+// tail) until recovery truncates it.
+//
+// Owned by its partition_log (through shared_ptr, so a read in flight keeps a segment
+// that retention deletes alive until it finishes), on the partition's shard. Lifecycle:
+// create() or open() → appends (only the active, last segment) → roll (the segment is
+// finalised: last time index entry, indexes written and synced) → close() or
+// delete_files().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ringtail/codec/record_batch.h"
+#include "ringtail/core/log/buffer.h"
+#include "ringtail/core/log/errc.h"
+#include "ringtail/core/log/log_config.h"
+#include "ringtail/core/log/offset_index.h"
+#include "ringtail/core/log/storage.h"
+#include "ringtail/core/log/time_index.h"
+
+namespace ringtail::core::log {
+
+// "00000000000000001234" for 1234.
+std::string segment_file_stem(int64_t base_offset);
+// The base offset of a file named `<20 digits><suffix>`, or std::nullopt.
+std::optional<int64_t> parse_segment_file_name(const std::string& name, const std::string& suffix);
+
+errc to_log_errc(const io::error& e);
+
+// Where a batch sits in a segment.
+struct batch_position {
+  uint64_t position;
+  int64_t base_offset;
+  int64_t last_offset;
+  uint32_t size_bytes;
+};
+
+class segment {
+ public:
+  static io::task<result<std::shared_ptr<segment>>> create(storage& fs, std::string dir, int64_t base_offset,
+                                                           log_config cfg, int64_t now_ms);
+  // Opens the three files (creating missing index files); contents are loaded by
+  // load_indexes() or recover().
+  static io::task<result<std::shared_ptr<segment>>> open(storage& fs, std::string dir, int64_t base_offset,
+                                                         log_config cfg, int64_t now_ms);
+
+  // Recovery, clean path: load the index files, check them, then walk the log from the
+  // last indexed batch to the end of the file (a few KiB) to find the end offset and
+  // any entries the index file missed. False: something did not fit; use recover().
+  io::task<result<bool>> load_indexes();
+  // Recovery, unclean path: re-validate every batch (CRC included), rebuild both
+  // indexes and truncate the file at the first invalid byte. Returns the bytes cut off.
+  io::task<result<uint64_t>> recover();
+
+  int64_t base_offset() const { return base_offset_; }
+  int64_t next_offset() const { return next_offset_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  bool empty() const { return size_bytes_ == 0; }
+  int64_t max_timestamp() const { return max_timestamp_; }
+  int64_t offset_of_max_timestamp() const { return offset_of_max_timestamp_; }
+  // Kafka's rollingBasedTimestamp: the first batch's max timestamp, else creation time.
+  int64_t rolling_timestamp_ms() const { return first_batch_timestamp_ >= 0 ? first_batch_timestamp_ : created_ms_; }
+  // What retention compares with retention.ms: the max timestamp, else the last append.
+  int64_t largest_time_ms() const { return max_timestamp_ >= 0 ? max_timestamp_ : last_modified_ms_; }
+  const offset_index& index() const { return index_; }
+  const time_index& timeindex() const { return time_index_; }
+  bool index_full() const { return index_.full() || time_index_.full(); }
+  bool has_unsynced_data() const { return unsynced_; }
+  storage_file& log_file() { return *log_; }
+  std::string log_path() const;
+  std::string index_path() const;
+  std::string time_index_path() const;
+
+  // Writes `parts` (whole batches, offsets already assigned) at size_bytes(). On failure
+  // the file is cut back to size_bytes() (a short write leaves no partial batch); if
+  // even that fails the returned error is log_failed.
+  io::task<result<void>> write(std::span<const std::span<const std::byte>> parts, uint64_t total_bytes);
+  // Bookkeeping for one batch whose bytes write() has put at `position`: end offset,
+  // size, max timestamp, index entries.
+  void on_batch_appended(const codec::record_batch_view& batch, uint64_t position, int64_t now_ms);
+
+  // Writes index entries not yet in their files (not synced: indexes are rebuilt from
+  // the log after a crash).
+  io::task<result<void>> write_indexes();
+  // fdatasync of the log (group commit: covers every write completed before it).
+  io::task<result<void>> sync_log();
+  // On roll and close: final time index entry, indexes written, everything synced.
+  io::task<result<void>> finalize();
+  io::task<result<void>> close();
+
+  // The first batch with last_offset >= `offset` at or after the index entry for it;
+  // std::nullopt if every batch in the segment ends before `offset`.
+  io::task<result<std::optional<batch_position>>> find(int64_t offset);
+  // Reads [position, position + len) into a new page-aligned buffer.
+  io::task<result<chunk>> read(uint64_t position, size_t len);
+
+  // Drops every batch with last_offset >= `offset` (the batch holding `offset` too) and
+  // makes the cut durable. Returns the new next_offset.
+  io::task<result<int64_t>> truncate_to(int64_t offset);
+  // Renames the files to *.deleted (retention/DeleteRecords: asynchronous deletion as in
+  // Kafka), then unlinks them.
+  io::task<result<void>> delete_files();
+
+ private:
+  segment(storage& fs, std::string dir, int64_t base_offset, const log_config& cfg, int64_t now_ms);
+  io::task<result<void>> open_files(bool create);
+  io::task<result<std::vector<std::byte>>> read_whole(storage_file& f);
+  io::task<result<void>> write_index_file(storage_file& f, index_bytes& b);
+  void reset_state();
+
+  storage& fs_;
+  std::string dir_;
+  int64_t base_offset_;
+  log_config cfg_;
+  std::unique_ptr<storage_file> log_;
+  std::unique_ptr<storage_file> index_file_;
+  std::unique_ptr<storage_file> time_index_file_;
+  offset_index index_;
+  time_index time_index_;
+  uint64_t size_bytes_ = 0;
+  int64_t next_offset_;
+  int64_t max_timestamp_ = codec::no_timestamp;
+  int64_t offset_of_max_timestamp_ = -1;
+  int64_t first_batch_timestamp_ = codec::no_timestamp;
+  int64_t created_ms_;
+  int64_t last_modified_ms_;
+  uint64_t bytes_since_index_entry_ = 0;
+  bool unsynced_ = false;
+};
+
+}  // namespace ringtail::core::log

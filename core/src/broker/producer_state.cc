@@ -1,0 +1,51 @@
+#include "ringtail/core/broker/producer_state.h"
+
+namespace ringtail::core {
+
+namespace {
+// Sequences wrap from INT32_MAX to 0 (RECORD_FORMAT.md).
+int32_t next_sequence(int32_t s) { return s == INT32_MAX ? 0 : s + 1; }
+}  // namespace
+
+producer_state::check_result producer_state::check(int64_t producer_id, int16_t epoch, int32_t first_sequence,
+                                                   int32_t last_sequence) const {
+  auto it = producers_.find(producer_id);
+  if (it == producers_.end()) {
+    // A new producer (or one whose state expired) must start its sequence at 0.
+    if (first_sequence != 0) return {codec::error_code::unknown_producer_id, nullptr};
+    return {};
+  }
+  const producer_entry& e = it->second;
+  if (epoch < e.epoch) return {codec::error_code::invalid_producer_epoch, nullptr};
+  if (epoch > e.epoch) {
+    // A bumped epoch restarts the sequence at 0.
+    if (first_sequence != 0) return {codec::error_code::out_of_order_sequence_number, nullptr};
+    return {};
+  }
+  for (const auto& b : e.batches) {
+    if (b.first_sequence == first_sequence && b.last_sequence == last_sequence) {
+      return {codec::error_code::none, &b};
+    }
+  }
+  if (e.batches.empty()) return {};
+  const int32_t expected = next_sequence(e.batches.back().last_sequence);
+  if (first_sequence != expected) {
+    // A retry of something older than the cached batches, or a gap.
+    for (const auto& b : e.batches)
+      if (first_sequence == b.first_sequence) return {codec::error_code::duplicate_sequence_number, nullptr};
+    return {codec::error_code::out_of_order_sequence_number, nullptr};
+  }
+  return {};
+}
+
+void producer_state::record(int64_t producer_id, int16_t epoch, const batch_sequence& b) {
+  producer_entry& e = producers_[producer_id];
+  if (epoch != e.epoch) {
+    e.epoch = epoch;
+    e.batches.clear();
+  }
+  e.batches.push_back(b);
+  while (e.batches.size() > producer_batches_kept) e.batches.pop_front();
+}
+
+}  // namespace ringtail::core
