@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -130,7 +131,10 @@ io::task<int> log_body(std::string dir, std::vector<std::byte>* batch, size_t by
   size_t done = 0;
   while (done < bytes) {
     auto a = co_await l.append(std::span(*batch), 0, std::nullopt);
-    if (!a) co_return 2;
+    if (!a) {
+      std::fprintf(stderr, "append failed: %s\n", std::string(rlog::to_string(a.error())).c_str());
+      co_return 2;
+    }
     done += batch->size();
     since_sync += batch->size();
     if (sync && since_sync >= mib) {
@@ -167,7 +171,10 @@ log_run run_log(const std::string& dir, std::vector<std::byte>& batch, size_t by
   io::runtime rt(rc);
   log_run out;
   const int rcode = rt.run([&]() -> io::task<int> { return log_body(dir, &batch, bytes, sync, read_back, &out); });
-  if (rcode != 0) std::abort();
+  if (rcode != 0) {
+    std::fprintf(stderr, "log benchmark body failed with %d\n", rcode);
+    std::abort();
+  }
   return out;
 }
 

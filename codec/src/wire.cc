@@ -208,7 +208,25 @@ void writer::write_bytes(bytes_view b, bool compact) {
   } else {
     write_int32(static_cast<int32_t>(b.size()));
   }
+  if (reference_min_bytes_ != 0 && b.size() >= reference_min_bytes_) {
+    references_.push_back(reference{buf_.size(), b});
+    referenced_bytes_ += b.size();
+    return;
+  }
   append(b);
+}
+
+std::vector<writer::piece> writer::gather() const {
+  std::vector<piece> out;
+  out.reserve(references_.size() * 2 + 1);
+  size_t from = 0;
+  for (const reference& r : references_) {
+    if (r.at > from) out.push_back(piece{buf_.data() + from, r.at - from});
+    if (!r.bytes.empty()) out.push_back(piece{r.bytes.data(), r.bytes.size()});
+    from = r.at;
+  }
+  if (buf_.size() > from) out.push_back(piece{buf_.data() + from, buf_.size() - from});
+  return out;
 }
 
 void writer::write_nullable_bytes(const std::optional<bytes_view>& b, bool compact) {
@@ -262,7 +280,11 @@ void writer::patch_int32(size_t pos, int32_t v) {
 }
 
 void writer::patch_size_prefix(size_t pos) {
-  const size_t body = buf_.size() - pos - sizeof(int32_t);
+  // Referenced bytes placed after `pos` belong to the frame too.
+  size_t referenced_after = 0;
+  for (const reference& r : references_)
+    if (r.at > pos) referenced_after += r.bytes.size();
+  const size_t body = buf_.size() - pos - sizeof(int32_t) + referenced_after;
   RT_ASSERT(body <= static_cast<size_t>(std::numeric_limits<int32_t>::max()), "frame too large");
   patch_int32(pos, static_cast<int32_t>(body));
 }

@@ -1,4 +1,5 @@
 #include "ringtail/core/cli.h"
+#include "ringtail/core/log/dump_log.h"
 
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,10 @@ void usage() {
                "commands:\n"
                "  broker [--config server.properties] [--override key=value ...]\n"
                "                 start the broker (Kafka property names; see docs/CONFIGURATION.md)\n"
+               "  dump-log --files F[,F...] [--print-data-log] [--verify-index-only]\n"
+               "                 print segment, offset index and time index files\n"
+               "  perf produce|consume|e2e ...\n"
+               "                 the load generator (ringtail perf --help)\n"
                "  help           this text\n");
 }
 }  // namespace
@@ -25,6 +30,7 @@ int run_cli(const std::vector<std::string>& args) {
   const std::string& cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (cmd == "broker") return run_broker_command(rest);
+  if (cmd == "dump-log") return log::run_dump_log_command(rest);
   std::fprintf(stderr, "ringtail: unknown command '%s'\n\n", cmd.c_str());
   usage();
   return 2;

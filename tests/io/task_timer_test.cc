@@ -125,3 +125,29 @@ TEST(Runtime, ProbeFindsEverythingOnThisKernel) {
   EXPECT_TRUE(f.single_issuer);
   EXPECT_TRUE(f.defer_taskrun);
 }
+
+namespace {
+io::task<void> wait_with_token(io::event* ev, io::cancel_token* token, int* resumed, bool* ok) {
+  auto r = co_await ev->wait(token);
+  ++*resumed;
+  *ok = r.has_value();
+}
+}  // namespace
+
+TEST(Event, CancelAfterNotifyBeforeResumeResumesOnce) {
+  // notify_all queues the waiter; a cancel arriving before it runs must not queue it
+  // a second time (the frame would be resumed after it finished).
+  int resumed = 0;
+  bool ok = false;
+  run_on_shards(1, [&]() -> io::task<void> {
+    io::event ev;
+    io::cancel_token token;
+    io::spawn(wait_with_token(&ev, &token, &resumed, &ok));
+    (void)co_await io::sleep_for(1ms);
+    ev.notify_all();
+    token.cancel();
+    (void)co_await io::sleep_for(5ms);
+  });
+  EXPECT_EQ(resumed, 1);
+  EXPECT_TRUE(ok);
+}

@@ -81,13 +81,23 @@ class temp_dir {
 // The repository root (RINGTAIL_SOURCE_DIR, set by CTest; falls back to the cwd).
 inline std::filesystem::path source_dir() {
   const char* s = std::getenv("RINGTAIL_SOURCE_DIR");
-  return s && *s ? std::filesystem::path(s) : std::filesystem::current_path();
+  if (s && *s) return std::filesystem::path(s);
+#ifdef RINGTAIL_SOURCE_DIR_DEFAULT
+  return std::filesystem::path(RINGTAIL_SOURCE_DIR_DEFAULT);
+#else
+  return std::filesystem::current_path();
+#endif
 }
 
 // The broker binary (RINGTAIL_BINARY, set by CTest); empty if unset.
 inline std::string broker_binary() {
   const char* s = std::getenv("RINGTAIL_BINARY");
-  return s && *s ? std::string(s) : std::string();
+  if (s && *s) return std::string(s);
+#ifdef RINGTAIL_BINARY_DEFAULT
+  return std::string(RINGTAIL_BINARY_DEFAULT);
+#else
+  return std::string();
+#endif
 }
 
 // ---------------------------------------------------------------------------------------

@@ -36,6 +36,37 @@ frame_reply reply_with(const request_context& ctx, const Response& body) {
   return frame_reply{w.release(), true, false};
 }
 
+// Fetch responses go out gathered: record sets are referenced (never copied into the
+// frame) and placeholders expand into the log's chunks, whose owners the reply keeps.
+struct gathered_reply_keep {
+  codec::writer w;
+  std::deque<std::vector<std::byte>> buffers;
+  std::deque<request_context::scattered> scatter;
+};
+
+template <typename Response>
+frame_reply reply_gathered(request_context& ctx, const Response& body) {
+  auto keep = std::make_shared<gathered_reply_keep>();
+  keep->w.reference_bytes_from(1);
+  codec::encode_response_frame(keep->w, ctx.correlation_id, ctx.api_version, body);
+  keep->buffers = std::move(ctx.buffers);
+  keep->scatter = std::move(ctx.scatter);
+  frame_reply reply;
+  for (const auto& p : keep->w.gather()) {
+    const request_context::scattered* sc = nullptr;
+    for (const auto& s : keep->scatter)
+      if (s.token == p.data) sc = &s;
+    if (sc) {
+      for (const auto& c : sc->chunks)
+        reply.iov.push_back(iovec{const_cast<std::byte*>(c.bytes.data()), c.bytes.size()});
+    } else {
+      reply.iov.push_back(iovec{const_cast<std::byte*>(p.data), p.size});
+    }
+  }
+  reply.keep = std::move(keep);
+  return reply;
+}
+
 frame_reply close_reply() { return frame_reply{{}, false, true}; }
 
 // Response to an API/version we do not serve: correlation id, then int16 error 35 where
@@ -124,8 +155,10 @@ class kafka_handler final : public frame_handler {
         if (req.acks == 0) co_return frame_reply{{}, false, false};  // acks=0: no response at all
         co_return reply_with(ctx, resp);
       }
-      case api_key::fetch:
-        co_return reply_with(ctx, co_await handle_fetch(ctx, std::get<codec::fetch_request>(body)));
+      case api_key::fetch: {
+        auto resp = co_await handle_fetch(ctx, std::get<codec::fetch_request>(body));
+        co_return reply_gathered(ctx, resp);
+      }
       case api_key::list_offsets:
         co_return reply_with(ctx, co_await handle_list_offsets(ctx, std::get<codec::list_offsets_request>(body)));
       case api_key::delete_records:

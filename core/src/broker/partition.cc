@@ -219,7 +219,7 @@ io::task<produce_outcome> partition::produce(std::span<std::byte> records, int16
   // applied by append() (flush.messages) before it returned.
   (void)acks;
   appended_.notify_all();
-  local_shard().appended().notify_all();
+  local_shard().notify_appended();
   co_return out;
 }
 
@@ -227,7 +227,7 @@ io::task<result<int64_t, codec::error_code>> partition::append_internal(std::spa
   auto r = co_await log_->append(batches, /*leader_epoch=*/0, std::nullopt);
   if (!r) co_return unexpected{to_kafka(r.error())};
   appended_.notify_all();
-  local_shard().appended().notify_all();
+  local_shard().notify_appended();
   co_return r->base_offset;
 }
 
@@ -238,7 +238,7 @@ io::task<result<void, codec::error_code>> partition::for_each_batch(
   co_return result<void, codec::error_code>{};
 }
 
-io::task<fetch_outcome> partition::fetch(int64_t offset, int32_t max_bytes, bool min_one) {
+io::task<fetch_outcome> partition::fetch(int64_t offset, int32_t max_bytes, bool min_one, bool copy) {
   fetch_outcome out;
   auto r = co_await log_->read(offset, static_cast<size_t>(std::max(max_bytes, 0)), log_->high_watermark(), min_one);
   out.high_watermark = log_->high_watermark();
@@ -246,6 +246,10 @@ io::task<fetch_outcome> partition::fetch(int64_t offset, int32_t max_bytes, bool
   out.log_start_offset = log_->log_start_offset();
   if (!r) {
     out.error = to_kafka(r.error());
+    co_return out;
+  }
+  if (!copy) {
+    out.chunks = std::move(r->chunks);
     co_return out;
   }
   out.records.reserve(r->size_bytes);

@@ -125,11 +125,17 @@ io::task<void> write_replies(connection* conn, connection_pipeline* pl) {
       pl->replies.pop_front();
       pl->progress.notify_all();
       if (pl->broken) continue;
-      if (r->reply.respond && !r->reply.bytes.empty()) {
+      if (r->reply.respond && !r->reply.iov.empty()) {
+        auto sent = co_await io::sendv_all(conn->fd(), r->reply.iov, &conn->send_cancel());
+        if (!sent) pl->broken = true;
+      } else if (r->reply.respond && !r->reply.bytes.empty()) {
         auto sent = co_await io::send_all(conn->fd(), r->reply.bytes, &conn->send_cancel());
         if (!sent) pl->broken = true;
       }
       if (r->reply.close) pl->broken = true;
+      // The reader may be blocked on the next frame: a broken connection must not wait
+      // for the client to send one (or for the idle timeout) before it closes.
+      if (pl->broken) conn->request_stop();
     }
     if (pl->reader_done && pl->handlers_running == 0 && pl->replies.empty()) break;
     (void)co_await pl->progress.wait();

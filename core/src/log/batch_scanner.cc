@@ -51,6 +51,7 @@ io::task<io::result<std::optional<scanned_batch>>> batch_scanner::next() {
   p = buf_->data() + (pos_ - buf_file_pos_);
   auto view = codec::record_batch_view::parse(std::span(p, total));
   if (!view || view->last_offset_delta() < 0 || view->base_offset() < min_offset_ ||
+      (dense_ && view->base_offset() != min_offset_) ||
       (verify_crc_ && view->compute_crc() != view->crc())) {
     invalid_ = true;
     co_return std::optional<scanned_batch>{};

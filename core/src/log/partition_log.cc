@@ -21,7 +21,11 @@ struct partition_log::pending_append {
   std::optional<int64_t> append_time_ms;
   int64_t offset_count = 0;  // offsets the batches take (sum of last_offset_delta + 1)
   int64_t records = 0;
+  int64_t max_timestamp = codec::no_timestamp;
   std::optional<result<append_result>> out;
+  // Set once the group holding this append is written (or failed): `out` may be set
+  // provisionally before that, so waiters must look at this flag, not at `out`.
+  bool done = false;
 };
 
 partition_log::partition_log(std::string dir, log_config cfg, storage& fs, clock& clk, recent_append_cache* cache)
@@ -79,6 +83,7 @@ io::task<result<append_result>> partition_log::append(std::span<std::byte> batch
     if ((*b)->last_offset_delta() < 0) co_return unexpected{errc::invalid_batch};
     p.offset_count += int64_t{(*b)->last_offset_delta()} + 1;
     p.records += (*b)->record_count();
+    p.max_timestamp = std::max(p.max_timestamp, log_append_time_ms ? *log_append_time_ms : (*b)->max_timestamp());
     ++count;
   }
   if (count == 0 || reader.truncated_tail() || reader.position() != batches.size()) {
@@ -88,7 +93,7 @@ io::task<result<append_result>> partition_log::append(std::span<std::byte> batch
 
   queue_.push_back(&p);
   // Whoever finds no writer running becomes it and writes everything queued, in order.
-  while (!p.out) {
+  while (!p.done) {
     if (!appending_) {
       appending_ = true;
       auto d = co_await drain_appends();
@@ -99,6 +104,7 @@ io::task<result<append_result>> partition_log::append(std::span<std::byte> batch
       (void)co_await appended_.wait();
     }
   }
+  RT_ASSERT(p.out.has_value(), "append finished without a result");
   result<append_result> out = std::move(*p.out);
   if (!out) co_return out;
   // flush.messages: the append returns once an fdatasync covers it (shared with every
@@ -117,17 +123,25 @@ io::task<result<void>> partition_log::drain_appends() {
     const size_t n = std::min(queue_.size(), group_appends_max);
     std::vector<pending_append*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    const std::vector<pending_append*> members = group;
     co_await write_group(std::move(group));
+    for (pending_append* m : members) m->done = true;
     appended_.notify_all();
   }
   co_return result<void>{};
 }
 
 bool partition_log::should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
-                                int64_t now) const {
-  // Kafka's LogSegment.shouldRoll.
+                                int64_t incoming_max_timestamp, int64_t now) const {
+  // Kafka's LogSegment.shouldRoll. Age is the incoming batch's timestamp minus the
+  // segment's first batch timestamp (timeWaitedForRoll), or wall time since creation
+  // when the segment has no timestamp.
   if (s.size_bytes() > 0 && s.size_bytes() + incoming_bytes > static_cast<uint64_t>(cfg_.segment_bytes)) return true;
-  if (s.size_bytes() > 0 && now - s.rolling_timestamp_ms() > cfg_.roll_ms) return true;
+  if (s.size_bytes() > 0) {
+    const int64_t waited = s.first_batch_timestamp() >= 0 ? incoming_max_timestamp - s.first_batch_timestamp()
+                                                          : now - s.created_ms();
+    if (waited > cfg_.roll_ms) return true;
+  }
   if (s.size_bytes() > 0 && s.index_full()) return true;
   return incoming_last_offset - s.base_offset() > INT32_MAX;  // relative offsets are int32
 }
@@ -153,7 +167,7 @@ io::task<void> partition_log::write_group(std::vector<pending_append*> group) {
       if (active_->size_bytes() + in_segment > 0 &&
           active_->size_bytes() + in_segment + p->bytes.size() > static_cast<uint64_t>(cfg_.segment_bytes))
         return true;
-      return should_roll(*active_, p->bytes.size(), next_offset_ + p->offset_count - 1, now);
+      return should_roll(*active_, p->bytes.size(), next_offset_ + p->offset_count - 1, p->max_timestamp, now);
     }();
     if (roll_due) {
       if (!run.empty()) {

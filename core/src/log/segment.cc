@@ -166,6 +166,7 @@ io::task<result<bool>> segment::load_indexes() {
     min_offset = last->offset;
   }
   batch_scanner scan(*log_, start, *log_size, /*verify_crc=*/false, min_offset, 64 * 1024);
+  scan.require_dense_offsets();
   bool first = true;
   while (true) {
     auto b = co_await scan.next();
@@ -205,6 +206,7 @@ io::task<result<uint64_t>> segment::recover() {
   if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
   reset_state();
   batch_scanner scan(*log_, 0, *log_size, /*verify_crc=*/true, base_offset_);
+  scan.require_dense_offsets();
   while (true) {
     auto b = co_await scan.next();
     if (!b) co_return unexpected{to_log_errc(b.error())};
@@ -232,6 +234,9 @@ io::task<result<void>> segment::write(std::span<const std::span<const std::byte>
   // A short write may have left part of a batch behind; cut it so the file holds only
   // acknowledged batches (a later append would otherwise land after garbage).
   const errc e = to_log_errc(r.error());
+  RT_LOG_WARN("log %s: write of %llu bytes at %llu failed: %s", log_path().c_str(),
+              static_cast<unsigned long long>(total_bytes), static_cast<unsigned long long>(size_bytes_),
+              r.error().message().c_str());
   auto t = co_await log_->truncate(size_bytes_);
   if (!t) co_return unexpected{errc::log_failed};
   co_return unexpected{e};

@@ -212,11 +212,31 @@ class writer {
   writer() = default;
   explicit writer(size_t reserve_bytes) { buf_.reserve(reserve_bytes); }
 
-  size_t size() const noexcept { return buf_.size(); }
+  // Encoded bytes so far, referenced ones included.
+  size_t size() const noexcept { return buf_.size() + referenced_bytes_; }
+
+  // Gather mode: bytes fields (records, above all) of at least `min_bytes` are not
+  // copied: the writer remembers where they go, and gather() returns the frame as
+  // pieces interleaving its own buffer with those bytes, ready for a vectored send.
+  // The referenced bytes must stay valid until the send completes.
+  void reference_bytes_from(size_t min_bytes) noexcept { reference_min_bytes_ = min_bytes; }
+  struct piece {
+    const std::byte* data;
+    size_t size;
+  };
+  std::vector<piece> gather() const;
   bytes_view bytes() const noexcept { return buf_; }
   std::vector<std::byte>& buffer() noexcept { return buf_; }
-  std::vector<std::byte> release() noexcept { return std::move(buf_); }
-  void clear() noexcept { buf_.clear(); }
+  // The encoded bytes (not usable in gather mode once something was referenced).
+  std::vector<std::byte> release() noexcept {
+    RT_ASSERT(references_.empty(), "writer::release() with referenced bytes: use gather()");
+    return std::move(buf_);
+  }
+  void clear() noexcept {
+    buf_.clear();
+    references_.clear();
+    referenced_bytes_ = 0;
+  }
   void reserve(size_t n) { buf_.reserve(n); }
 
   void write_int8(int8_t v) { write_be(static_cast<uint8_t>(v)); }
@@ -275,7 +295,14 @@ class writer {
     append(&v, sizeof(U));
   }
 
+  struct reference {
+    size_t at;  // position in buf_ the bytes belong before
+    bytes_view bytes;
+  };
   std::vector<std::byte> buf_;
+  std::vector<reference> references_;
+  size_t referenced_bytes_ = 0;
+  size_t reference_min_bytes_ = 0;  // 0: gather mode off
 };
 
 // Writes a tagged-field section mixing known fields (written by generated code in tag

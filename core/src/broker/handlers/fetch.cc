@@ -26,7 +26,15 @@ struct fetch_item {
   int64_t offset = 0;
   int32_t max_bytes = 0;
   codec::fetch_response::partition_data* out = nullptr;
-  std::vector<std::byte> records;  // filled on the owner shard
+  // Filled on the owner shard: the log's chunks when the owner is the connection's
+  // shard (zero-copy), else a copy.
+  std::vector<log::chunk> chunks;
+  std::vector<std::byte> records;
+  size_t size() const {
+    size_t n = records.size();
+    for (const auto& c : chunks) n += c.bytes.size();
+    return n;
+  }
 };
 
 struct fetch_round {
@@ -34,7 +42,8 @@ struct fetch_round {
   int32_t budget = 0;  // response max_bytes left
 };
 
-io::task<void> read_here(std::vector<fetch_item*>* items, int32_t* budget, bool* first_with_data) {
+io::task<void> read_here(std::vector<fetch_item*>* items, int32_t* budget, bool* first_with_data, unsigned origin) {
+  const bool copy = io::this_shard() != origin;
   for (fetch_item* it : *items) {
     partition* p = local_shard().find(it->topic, it->index);
     if (!p) {
@@ -42,22 +51,24 @@ io::task<void> read_here(std::vector<fetch_item*>* items, int32_t* budget, bool*
       continue;
     }
     const int32_t limit = std::min(it->max_bytes, std::max(*budget, 0));
-    fetch_outcome r = co_await p->fetch(it->offset, limit, *first_with_data);
+    fetch_outcome r = co_await p->fetch(it->offset, limit, *first_with_data, copy);
     it->out->error_code = static_cast<int16_t>(r.error);
     it->out->high_watermark = r.high_watermark;
     it->out->last_stable_offset = r.last_stable_offset;
     it->out->log_start_offset = r.log_start_offset;
-    if (!r.records.empty()) {
-      *first_with_data = false;
-      *budget -= static_cast<int32_t>(r.records.size());
-    }
     it->records = std::move(r.records);
+    it->chunks = std::move(r.chunks);
+    if (const size_t n = it->size(); n > 0) {
+      *first_with_data = false;
+      *budget -= static_cast<int32_t>(n);
+    }
   }
 }
 
 io::task<void> read_on(unsigned shard, std::vector<fetch_item*>* items, int32_t* budget, bool* first) {
   // Shards are read one after another so the byte budget is shared exactly.
-  co_await io::submit_to(shard, [items, budget, first] { return read_here(items, budget, first); });
+  const unsigned origin = io::this_shard();
+  co_await io::submit_to(shard, [items, budget, first, origin] { return read_here(items, budget, first, origin); });
 }
 
 // Long-poll support: a wait on one owner shard, cancellable from the origin shard.
@@ -78,12 +89,15 @@ io::task<void> wait_here(remote_wait* w, int64_t wait_ms) {
   if (w->cancelled) co_return;
   io::cancel_token token;
   w->token = &token;
-  {
-    io::timeout_guard deadline(token, std::chrono::milliseconds(wait_ms));
-    (void)co_await local_shard().appended().wait(&token);
-  }
+  local_shard().add_append_waiter(&token);
+  (void)co_await io::sleep_for(std::chrono::milliseconds(wait_ms), &token);
+  local_shard().remove_append_waiter(&token);
   w->token = nullptr;
 }
+
+}  // namespace
+
+namespace {
 
 io::task<void> wait_on(unsigned shard, remote_wait* w, int64_t wait_ms, wait_group* g) {
   co_await io::submit_to(shard, [w, wait_ms] { return wait_here(w, wait_ms); });
@@ -117,6 +131,9 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
       auto& pout = tout.partitions.emplace_back();
       pout.partition_index = fp.partition;
       pout.high_watermark = -1;
+      // Kafka sends empty (never null) records, errors included; librdkafka rejects a
+      // null record set ("invalid MessageSetSize -1").
+      pout.records = codec::bytes_view{};
       const partition_info* pi = local_shard().image().find(t.topic, fp.partition);
       if (!pi) {
         pout.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
@@ -141,7 +158,7 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
     int64_t total = 0;
     bool any_error = false;
     for (const auto& it : items) {
-      total += static_cast<int64_t>(it.records.size());
+      total += static_cast<int64_t>(it.size());
       any_error = any_error || it.out->error_code != 0;
     }
     const auto now = io::clock::now();
@@ -163,10 +180,10 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
       co_await io::submit_to(shard, [w] { return cancel_wait_here(w); });
     }
     while (g.left > 0) (void)co_await g.any_done.wait();
-    for (auto& it : items) it.records.clear();
-  }
-  for (auto& it : items) {
-    if (it.out->error_code == 0) it.out->records = codec::bytes_view{};
+    for (auto& it : items) {
+      it.records.clear();
+      it.chunks.clear();
+    }
   }
   // The response is encoded by the dispatcher after this coroutine ends, so the record
   // bytes move to the request context, which outlives the encoding.
@@ -174,6 +191,12 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
     if (!it.records.empty()) {
       auto& kept = ctx.buffers.emplace_back(std::move(it.records));
       it.out->records = codec::bytes_view(kept);
+    } else if (!it.chunks.empty()) {
+      // A placeholder the dispatcher replaces with the chunks (never dereferenced).
+      const auto* token = reinterpret_cast<const std::byte*>(&it);
+      const size_t n = it.size();
+      ctx.scatter.push_back(request_context::scattered{token, std::move(it.chunks)});
+      it.out->records = codec::bytes_view(token, n);
     }
   }
   co_return resp;

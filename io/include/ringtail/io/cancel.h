@@ -43,9 +43,11 @@ class cancel_token {
     op_ = op;
     return true;
   }
-  void detach(cancellable* op) noexcept {
-    if (op_ == op) op_ = nullptr;
-  }
+  // Called when the waiting operation resumes. Unconditional: a token serves one
+  // operation at a time, and GCC 12 may resume a relocated copy of an awaiter (see
+  // docs/ARCHITECTURE.md), whose `this` differs from the one that attached — a
+  // conditional detach would leave the token pointing at a dead object.
+  void detach(cancellable*) noexcept { op_ = nullptr; }
 
  private:
   cancellable* op_ = nullptr;

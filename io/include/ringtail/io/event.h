@@ -32,6 +32,9 @@ class event {
       return {};
     }
     void request_cancel() noexcept override {
+      // Already notified (queued to resume): the notification wins; resuming twice
+      // would run a finished frame.
+      if (notified_) return;
       ev_.erase(this);
       cancelled_ = true;
       local().schedule(waiter_);
@@ -45,6 +48,7 @@ class event {
     awaiter* next_ = nullptr;
     awaiter* prev_ = nullptr;
     bool cancelled_ = false;
+    bool notified_ = false;
   };
 
   event() = default;
@@ -61,6 +65,7 @@ class event {
     while (a) {
       awaiter* next = a->next_;
       a->next_ = a->prev_ = nullptr;
+      a->notified_ = true;
       local().schedule(a->waiter_);
       a = next;
     }
@@ -69,6 +74,7 @@ class event {
   void notify_one() noexcept {
     if (awaiter* a = head_) {
       erase(a);
+      a->notified_ = true;
       local().schedule(a->waiter_);
     }
   }

@@ -21,6 +21,7 @@
 #include "ringtail/core/log/clock.h"
 #include "ringtail/core/log/recent_append_cache.h"
 #include "ringtail/core/log/storage.h"
+#include "ringtail/io/cancel.h"
 #include "ringtail/io/event.h"
 #include "ringtail/io/reactor.h"
 #include "ringtail/io/task.h"
@@ -59,12 +60,23 @@ class shard_state {
   void start_retention(int64_t interval_ms);
   io::task<void> stop_retention();
 
-  // Notified after every append on this shard: long-polling fetches wait here.
-  io::event& appended() noexcept { return appended_; }
+  // Long-polling fetches on this shard: each waits in a cancellable sleep until its
+  // deadline and registers its token here; every append cancels them all (ending the
+  // sleeps early). A sleep has no notify-vs-timeout race: cancelling a fired timer is a
+  // no-op, unlike waking an event waiter whose timeout also fired.
+  void add_append_waiter(io::cancel_token* t) { append_waiters_.push_back(t); }
+  void remove_append_waiter(io::cancel_token* t) {
+    std::erase(append_waiters_, t);
+  }
+  void notify_appended() {
+    auto waiters = std::move(append_waiters_);
+    append_waiters_.clear();
+    for (io::cancel_token* t : waiters) t->cancel();
+  }
 
  private:
   std::unique_ptr<const metadata_image> image_ = std::make_unique<metadata_image>();
-  io::event appended_;
+  std::vector<io::cancel_token*> append_waiters_;
   log::uring_storage storage_;
   log::real_clock clock_;
   log::recent_append_cache cache_;

@@ -10,6 +10,7 @@
 
 #include "ringtail/codec/messages.h"
 #include "ringtail/core/broker/server.h"
+#include "ringtail/core/log/buffer.h"
 #include "ringtail/io/task.h"
 
 namespace ringtail::core {
@@ -24,6 +25,13 @@ struct request_context {
   std::string_view keep(std::string s) { return strings.emplace_back(std::move(s)); }
   // Byte buffers the response's views point into (e.g. fetched records).
   std::deque<std::vector<std::byte>> buffers;
+  // Zero-copy record sets: a response field holds a placeholder view whose data pointer
+  // is `token`; the gathered frame sends `chunks` in its place (dispatch.cc).
+  struct scattered {
+    const std::byte* token;
+    std::vector<log::chunk> chunks;
+  };
+  std::deque<scattered> scatter;
 };
 
 // Whether the dispatcher has a handler for this API key (what ApiVersions advertises).

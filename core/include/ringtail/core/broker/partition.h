@@ -15,6 +15,7 @@
 #include "ringtail/codec/error_code.h"
 #include "ringtail/core/broker/metadata.h"
 #include "ringtail/core/broker/producer_state.h"
+#include "ringtail/core/log/buffer.h"
 #include "ringtail/io/event.h"
 #include "ringtail/io/mutex.h"
 #include "ringtail/io/task.h"
@@ -42,7 +43,10 @@ struct fetch_outcome {
   int64_t high_watermark = -1;
   int64_t last_stable_offset = -1;
   int64_t log_start_offset = -1;
-  std::vector<std::byte> records;  // whole batches (copied out of the log's buffers)
+  // Whole batches: the log's own chunks (zero-copy; only on the owner shard), or a copy
+  // when the caller is on another shard (chunk owners never leave their shard).
+  std::vector<log::chunk> chunks;
+  std::vector<std::byte> records;
 };
 
 class partition {
@@ -68,7 +72,7 @@ class partition {
 
   // Reads whole batches from `offset`, up to `max_bytes` (at least one batch if
   // `min_one`), below the high watermark.
-  io::task<fetch_outcome> fetch(int64_t offset, int32_t max_bytes, bool min_one);
+  io::task<fetch_outcome> fetch(int64_t offset, int32_t max_bytes, bool min_one, bool copy);
 
   // ListOffsets: -2 earliest, -1 latest, -3 max timestamp, else first offset with
   // timestamp >= t. Returns {offset, timestamp} or an error.

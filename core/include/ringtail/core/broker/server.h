@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <sys/uio.h>
+
 #include <functional>
 #include <memory>
 #include <span>
@@ -32,6 +34,10 @@ struct frame_reply {
   std::vector<std::byte> bytes;
   bool respond = true;
   bool close = false;
+  // Gathered reply (zero-copy fetch): sent instead of `bytes` when not empty; `keep`
+  // owns everything the iovecs point into until the send completes.
+  std::vector<iovec> iov;
+  std::shared_ptr<void> keep;
 };
 
 // What a connection does with each request frame (the 4-byte size prefix removed).

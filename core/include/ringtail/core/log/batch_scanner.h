@@ -5,7 +5,8 @@
 //
 // A batch is valid when: at least the 61-byte header fits before `end`, batch_length >=
 // 49 and the whole batch fits, magic is 2, last_offset_delta >= 0, base_offset is not
-// below the previous batch's next offset (offsets increase) and, with verify_crc, the
+// below the previous batch's next offset (offsets increase; equal with
+// require_dense_offsets()) and, with verify_crc, the
 // CRC-32C matches. Lives on the stack of one task.
 #pragma once
 
@@ -31,6 +32,11 @@ class batch_scanner {
                 size_t window_bytes = default_window_bytes)
       : file_(file), pos_(start), end_(end), verify_crc_(verify_crc), min_offset_(min_offset), window_(window_bytes) {}
 
+  // Recovery: each batch must start exactly at the previous one's next offset (the first
+  // at `min_offset`). The base offset lies outside the CRC, so a flipped bit there would
+  // otherwise pass; appends never leave gaps (compaction, later, will relax this).
+  void require_dense_offsets() { dense_ = true; }
+
   // The next valid batch; std::nullopt at `end` or at an invalid byte (see invalid()).
   io::task<io::result<std::optional<scanned_batch>>> next();
   // Position after the last valid batch returned.
@@ -50,6 +56,7 @@ class batch_scanner {
   int64_t min_offset_;
   size_t window_;
   bool invalid_ = false;
+  bool dense_ = false;
   buffer_ref buf_;
   uint64_t buf_file_pos_ = 0;  // file position of the buffer's first valid byte
   size_t buf_skip_ = 0;        // alignment padding at the start of the buffer

@@ -9,6 +9,7 @@
 // log bytes are placed in a buffer at the same offset modulo 4096 as in the file.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,11 +39,13 @@ class buffer {
   buffer() = default;
   std::byte* data_ = nullptr;
   size_t size_ = 0;
+  size_t capacity_ = 0;
   uint32_t refs_ = 0;
 };
 
 class buffer_ref {
  public:
+  static void release_storage(buffer* b) noexcept;
   buffer_ref() = default;
   explicit buffer_ref(buffer* b) noexcept : b_(b) {
     if (b_) ++b_->refs_;
@@ -62,23 +65,72 @@ class buffer_ref {
 
  private:
   void release() noexcept {
-    if (b_ && --b_->refs_ == 0) {
-      std::free(b_->data_);
-      delete b_;
-    }
+    if (b_ && --b_->refs_ == 0) release_storage(b_);
     b_ = nullptr;
   }
   buffer* b_ = nullptr;
 };
 
+namespace detail {
+// Recycled large buffers of this thread (= shard). Fresh large allocations are mmapped
+// and page-faulted on first touch, which on this VM costs more than the copy they are
+// for (MACHINE.md: cold memory); reads and appends reuse them instead. Bounded.
+struct buffer_pool {
+  static constexpr size_t pooled_bytes_min = 64 * 1024;
+  static constexpr size_t entries_max = 32;
+  struct entry {
+    size_t capacity;
+    void* data;
+  };
+  entry entries[entries_max];
+  size_t count = 0;
+  ~buffer_pool() {
+    for (size_t i = 0; i < count; ++i) std::free(entries[i].data);
+  }
+  void* take(size_t capacity) {
+    for (size_t i = count; i-- > 0;) {
+      if (entries[i].capacity == capacity) {
+        void* p = entries[i].data;
+        entries[i] = entries[--count];
+        return p;
+      }
+    }
+    return nullptr;
+  }
+  bool give(size_t capacity, void* p) {
+    if (count == entries_max) return false;
+    entries[count++] = entry{capacity, p};
+    return true;
+  }
+};
+inline buffer_pool& local_buffer_pool() {
+  thread_local buffer_pool pool;
+  return pool;
+}
+// Capacity class: pages, and powers of two from 64 KiB up so buffers are reusable.
+inline size_t buffer_capacity(size_t size) {
+  const size_t pages = (size + page_bytes - 1) / page_bytes * page_bytes;
+  if (pages < buffer_pool::pooled_bytes_min) return pages == 0 ? page_bytes : pages;
+  return std::bit_ceil(pages);
+}
+}  // namespace detail
+
 inline buffer_ref buffer::make(size_t size) {
-  const size_t rounded = (size + page_bytes - 1) / page_bytes * page_bytes;
-  void* p = std::aligned_alloc(page_bytes, rounded == 0 ? page_bytes : rounded);
+  const size_t capacity = detail::buffer_capacity(size);
+  void* p = capacity >= detail::buffer_pool::pooled_bytes_min ? detail::local_buffer_pool().take(capacity) : nullptr;
+  if (p == nullptr) p = std::aligned_alloc(page_bytes, capacity);
   if (p == nullptr) throw std::bad_alloc();
   auto* b = new buffer();
   b->data_ = static_cast<std::byte*>(p);
   b->size_ = size;
+  b->capacity_ = capacity;
   return buffer_ref(b);
+}
+
+inline void buffer_ref::release_storage(buffer* b) noexcept {
+  if (b->capacity_ < detail::buffer_pool::pooled_bytes_min || !detail::local_buffer_pool().give(b->capacity_, b->data_))
+    std::free(b->data_);
+  delete b;
 }
 
 // Bytes of whole record batches and the buffer that keeps them alive.

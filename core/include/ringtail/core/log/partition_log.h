@@ -169,7 +169,8 @@ class partition_log {
   io::task<result<void>> write_run(std::vector<pending_append*>& run, std::vector<buffer_ref>& owners,
                                    std::vector<std::span<const std::byte>>& parts, uint64_t run_bytes);
   io::task<result<void>> roll();
-  bool should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset, int64_t now) const;
+  bool should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
+                   int64_t incoming_max_timestamp, int64_t now) const;
   io::task<void> wait_appends_idle();
   io::task<void> flush_timer_loop();
   std::shared_ptr<segment> segment_for(int64_t offset) const;

@@ -67,8 +67,9 @@ class segment {
   bool empty() const { return size_bytes_ == 0; }
   int64_t max_timestamp() const { return max_timestamp_; }
   int64_t offset_of_max_timestamp() const { return offset_of_max_timestamp_; }
-  // Kafka's rollingBasedTimestamp: the first batch's max timestamp, else creation time.
-  int64_t rolling_timestamp_ms() const { return first_batch_timestamp_ >= 0 ? first_batch_timestamp_ : created_ms_; }
+  // Kafka's rollingBasedTimestamp: the first batch's max timestamp (-1: none).
+  int64_t first_batch_timestamp() const { return first_batch_timestamp_; }
+  int64_t created_ms() const { return created_ms_; }
   // What retention compares with retention.ms: the max timestamp, else the last append.
   int64_t largest_time_ms() const { return max_timestamp_ >= 0 ? max_timestamp_ : last_modified_ms_; }
   const offset_index& index() const { return index_; }
