@@ -162,6 +162,17 @@ void set_error(request_context& ctx, Response& out, error_code e, const std::str
   if (!msg.empty()) out.error_message = ctx.keep(msg);
 }
 
+// Both Alter APIs change topics only; broker configs are static (server.properties).
+template <typename Response>
+bool alterable(request_context& ctx, int8_t resource_type, Response& out) {
+  if (resource_type == resource_topic) return true;
+  set_error(ctx, out, error_code::invalid_request,
+            resource_type == resource_broker
+                ? "Cannot update these configs dynamically: broker configs come from server.properties"
+                : "Unsupported resource type");
+  return false;
+}
+
 }  // namespace
 
 io::task<codec::describe_configs_response> handle_describe_configs(request_context& ctx,
@@ -201,15 +212,7 @@ io::task<codec::alter_configs_response> handle_alter_configs(request_context& ct
     auto& out = resp.responses.emplace_back();
     out.resource_type = res.resource_type;
     out.resource_name = res.resource_name;
-    if (res.resource_type == resource_broker) {
-      set_error(ctx, out, error_code::invalid_request,
-                "Cannot update these configs dynamically: broker configs come from server.properties");
-      continue;
-    }
-    if (res.resource_type != resource_topic) {
-      set_error(ctx, out, error_code::invalid_request, "Unsupported resource type");
-      continue;
-    }
+    if (!alterable(ctx, res.resource_type, out)) continue;
     // AlterConfigs replaces the whole set of overrides (Kafka's legacy semantics).
     std::map<std::string, std::string> configs;
     for (const auto& c : res.configs)
@@ -228,15 +231,7 @@ io::task<codec::incremental_alter_configs_response> handle_incremental_alter_con
     auto& out = resp.responses.emplace_back();
     out.resource_type = res.resource_type;
     out.resource_name = res.resource_name;
-    if (res.resource_type == resource_broker) {
-      set_error(ctx, out, error_code::invalid_request,
-                "Cannot update these configs dynamically: broker configs come from server.properties");
-      continue;
-    }
-    if (res.resource_type != resource_topic) {
-      set_error(ctx, out, error_code::invalid_request, "Unsupported resource type");
-      continue;
-    }
+    if (!alterable(ctx, res.resource_type, out)) continue;
     const topic_info* t = local_shard().image().find(res.resource_name);
     if (!t) {
       set_error(ctx, out, error_code::unknown_topic_or_partition,
