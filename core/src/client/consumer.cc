@@ -172,7 +172,7 @@ io::task<void> consumer::fetch_from(int32_t node, std::vector<fetch_target> targ
       req.max_wait_ms = cfg_.fetch_max_wait_ms;
       req.min_bytes = cfg_.fetch_min_bytes;
       req.max_bytes = cfg_.fetch_max_bytes;
-      req.isolation_level = 0;
+      req.isolation_level = cfg_.isolation_level;
       for (const auto& t : targets) {
         codec::fetch_request::fetch_topic* ft = nullptr;
         for (auto& x : req.topics) {
@@ -246,7 +246,17 @@ io::task<void> consumer::fetch_from(int32_t node, std::vector<fetch_target> targ
               p->fetch_offset = next;
               stats_.bytes_fetched += used;
               queued_bytes_ += used;
-              chunks_.push_back(chunk{frame, p, p->epoch, pd.records->subspan(0, used)});
+              chunk fetched{frame, p, p->epoch, pd.records->subspan(0, used), {}};
+              if (cfg_.isolation_level == isolation_read_committed && pd.aborted_transactions) {
+                for (const auto& a : *pd.aborted_transactions) {
+                  fetched.aborted.push_back(aborted_transaction{a.producer_id, a.first_offset});
+                }
+                std::sort(fetched.aborted.begin(), fetched.aborted.end(),
+                          [](const aborted_transaction& x, const aborted_transaction& y) {
+                            return x.first_offset < y.first_offset;
+                          });
+              }
+              chunks_.push_back(std::move(fetched));
             }
           }
           if (!chunks_.empty()) data_ready_.notify();
@@ -271,6 +281,13 @@ io::task<result<size_t>> consumer::poll(record_handler& handler, std::chrono::mi
     fatal_.reset();
     co_return unexpected{e};
   }
+  if (in_group_ && cfg_.enable_auto_commit && io::clock::now() >= next_auto_commit_) {
+    // Kafka's auto-commit: every auto.commit.interval.ms, poll() commits the positions
+    // the previous polls delivered (at-least-once: records are handed over first).
+    next_auto_commit_ = io::clock::now() + std::chrono::milliseconds(cfg_.auto_commit_interval_ms);
+    auto committed = co_await commit();
+    if (!committed) RT_LOG_DEBUG("consumer: auto-commit failed: %s", committed.error().message().c_str());
+  }
   if (chunks_.empty() && timeout.count() > 0) {
     co_await data_ready_.wait_until(io::clock::now() + timeout);
   }
@@ -282,12 +299,30 @@ io::task<result<size_t>> consumer::poll(record_handler& handler, std::chrono::mi
     partition_state* p = ch.partition;
     if (p->epoch != ch.epoch) continue;
     codec::record_batch_reader br(ch.records);
+    // read_committed (KIP-98): a producer's transactional batches are dropped from the
+    // first offset of an aborted transaction the broker listed up to its abort marker.
+    size_t next_abort = 0;
+    std::vector<int64_t> aborting;
     for (;;) {
       auto nb = br.next();
       if (!nb || !*nb) break;
       const codec::record_batch_view& b = **nb;
+      bool aborted = false;
+      if (!ch.aborted.empty() && b.has_producer_id()) {
+        while (next_abort < ch.aborted.size() && ch.aborted[next_abort].first_offset < b.next_offset()) {
+          aborting.push_back(ch.aborted[next_abort++].producer_id);
+        }
+        auto it = std::find(aborting.begin(), aborting.end(), b.producer_id());
+        if (it != aborting.end()) {
+          if (b.is_control()) {
+            aborting.erase(it);
+          } else {
+            aborted = b.is_transactional();
+          }
+        }
+      }
       if (b.next_offset() <= p->position) continue;
-      if (!b.is_control()) {
+      if (!b.is_control() && !aborted) {
         auto recs = b.records(scratch_, decompressed_batch_max_bytes);
         if (!recs) {
           RT_LOG_WARN("consumer: undecodable batch at %lld", static_cast<long long>(b.base_offset()));
@@ -305,6 +340,7 @@ io::task<result<size_t>> consumer::poll(record_handler& handler, std::chrono::mi
           if (off < p->position) continue;
           cr.offset = off;
           cr.timestamp_ms = b.timestamp_of(rv);
+          cr.timestamp_type = b.ts_type();
           cr.key = rv.key;
           cr.value = rv.value;
           cr.headers = rv.headers();
@@ -552,6 +588,7 @@ io::task<result<void>> consumer::join_and_sync(const std::vector<std::string>& t
       }
     }
     in_group_ = true;
+    next_auto_commit_ = io::clock::now() + std::chrono::milliseconds(cfg_.auto_commit_interval_ms);
     ++stats_.rebalances;
     co_return co_await set_assignment(std::move(assigned));
   }

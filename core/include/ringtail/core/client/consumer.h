@@ -38,6 +38,10 @@ enum class offset_reset : uint8_t { earliest, latest, none };
 inline constexpr int64_t offset_beginning = -2;
 inline constexpr int64_t offset_end = -1;
 
+// isolation.level, as Fetch carries it (KIP-98).
+inline constexpr int8_t isolation_read_uncommitted = 0;
+inline constexpr int8_t isolation_read_committed = 1;
+
 struct consumer_config {
   int32_t fetch_min_bytes = 1;                       // fetch.min.bytes
   int fetch_max_wait_ms = 500;                       // fetch.max.wait.ms
@@ -49,7 +53,11 @@ struct consumer_config {
   int session_timeout_ms = 10'000;                   // session.timeout.ms
   int rebalance_timeout_ms = 30'000;                 // max.poll.interval.ms
   int heartbeat_interval_ms = 1'000;                 // heartbeat.interval.ms
-  bool enable_auto_commit = true;                    // enable.auto.commit (on rebalance/close)
+  bool enable_auto_commit = true;                    // enable.auto.commit (periodic, on rebalance/close)
+  int auto_commit_interval_ms = 5'000;               // auto.commit.interval.ms
+  // isolation.level: read_committed fetches up to the last stable offset and drops the
+  // batches of aborted transactions the broker lists.
+  int8_t isolation_level = isolation_read_uncommitted;
 };
 
 struct topic_partition_offset {
@@ -63,6 +71,7 @@ struct consumed_record {
   int32_t partition = 0;
   int64_t offset = 0;
   int64_t timestamp_ms = 0;
+  codec::timestamp_type timestamp_type = codec::timestamp_type::create_time;
   std::optional<std::span<const std::byte>> key;
   std::optional<std::span<const std::byte>> value;
   codec::header_reader headers;
@@ -134,11 +143,16 @@ class consumer {
     uint64_t epoch = 0;
     bool fetching = false;
   };
+  struct aborted_transaction {
+    int64_t producer_id = 0;
+    int64_t first_offset = 0;
+  };
   struct chunk {
     std::shared_ptr<response_frame> frame;
     partition_state* partition = nullptr;
     uint64_t epoch = 0;
     std::span<const std::byte> records;
+    std::vector<aborted_transaction> aborted;  // read_committed only, by first_offset
   };
 
   partition_state* find(std::string_view topic, int32_t partition) const;
@@ -179,6 +193,7 @@ class consumer {
   int32_t generation_ = -1;
   bool in_group_ = false;
   bool group_running_ = false;
+  io::clock::time_point next_auto_commit_{};
 };
 
 }  // namespace ringtail::core::client

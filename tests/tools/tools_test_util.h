@@ -1,0 +1,132 @@
+// Shared pieces of the tools tests (tests/tools/*_test.cc): a fixture that starts one
+// real broker per test on loopback (random port, fresh data directory, no initial
+// rebalance delay so group tests stay fast), and `tool()`, which runs the real
+// `ringtail <tool> ...` binary as a subprocess with a deadline and captured output.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "support/broker_process.h"
+
+namespace ringtail::tools_test {
+
+using namespace std::chrono_literals;
+using ringtail::testing::broker_process;
+using ringtail::testing::child_process;
+using ringtail::testing::command_options;
+using ringtail::testing::command_result;
+using ringtail::testing::run_command;
+
+inline constexpr auto tool_timeout = 30s;  // any single tool invocation
+
+// Runs `ringtail <args...>` to completion; `input` becomes its stdin.
+inline command_result run_ringtail(const std::vector<std::string>& args, const std::string& input = {}) {
+  std::vector<std::string> argv = {ringtail::testing::broker_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  command_options opts;
+  opts.stdin_data = input;
+  return run_command(argv, tool_timeout, opts);
+}
+
+// A TCP port on 127.0.0.1 nobody listens on (bound, then released).
+inline uint16_t unused_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+inline std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == '\n') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// A line's whitespace-separated fields.
+inline std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : line) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Replaces every occurrence of `from` with `to`.
+inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); !from.empty() && at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+class tools_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (ringtail::testing::broker_binary().empty()) GTEST_SKIP() << "RINGTAIL_BINARY is not set";
+    const std::string err = broker_.start({"group.initial.rebalance.delay.ms=0", "num.partitions=1"});
+    ASSERT_EQ(err, "") << "broker failed to start";
+  }
+
+  void TearDown() override {
+    if (broker_.running()) {
+      EXPECT_EQ(broker_.stop(), 0) << "broker did not stop cleanly on SIGTERM";
+    }
+    if (HasFailure()) std::cerr << "----- broker logs -----\n" << broker_.all_logs() << "-----------------------\n";
+  }
+
+  std::string bootstrap() const { return broker_.bootstrap(); }
+
+  // `ringtail <tool> --bootstrap-server B <args...>`.
+  command_result tool(const std::string& name, std::vector<std::string> args, const std::string& input = {}) {
+    args.insert(args.begin(), {name, "--bootstrap-server", bootstrap()});
+    return run_ringtail(args, input);
+  }
+
+  void create_topic(const std::string& topic, int partitions, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--create", "--topic", topic, "--partitions", std::to_string(partitions)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = tool("topics", args);
+    ASSERT_TRUE(r.ok()) << r.describe();
+    ASSERT_EQ(r.out, "Created topic " + topic + ".\n") << r.describe();
+  }
+
+  // Sends `lines` (one record each) with the console producer.
+  void produce(const std::string& topic, const std::string& lines, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--topic", topic};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = tool("console-producer", args, lines);
+    ASSERT_TRUE(r.ok()) << r.describe();
+  }
+
+  broker_process broker_;
+};
+
+}  // namespace ringtail::tools_test
