@@ -189,6 +189,13 @@ void mutable_record_batch_view::set_log_append_time(int64_t append_time_ms) {
   update_crc();
 }
 
+void mutable_record_batch_view::set_producer(int64_t producer_id, int16_t producer_epoch, int32_t base_sequence) {
+  store_be<int64_t>(data_ + batch_layout::producer_id, producer_id);
+  store_be<int16_t>(data_ + batch_layout::producer_epoch, producer_epoch);
+  store_be<int32_t>(data_ + batch_layout::base_sequence, base_sequence);
+  update_crc();
+}
+
 void mutable_record_batch_view::update_crc() {
   store_be<uint32_t>(data_ + batch_layout::crc,
                      crc32c(data_ + batch_layout::crc_start, size_ - batch_layout::crc_start));

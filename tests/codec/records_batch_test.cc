@@ -382,6 +382,19 @@ TEST(RecordBatchPatch, LogAppendTimeRecomputesCrc) {
   EXPECT_EQ(v.timestamp_of(**r), 1800000000000);  // every record reports the append time
 }
 
+TEST(RecordBatchPatch, SetProducerRecomputesCrc) {
+  auto b = build_simple();
+  auto m = mutable_record_batch_view::parse(b);
+  ASSERT_TRUE(m);
+  m->set_producer(4242, 3, 77);
+  auto v = m->view();
+  EXPECT_TRUE(v.validate());
+  EXPECT_EQ(v.producer_id(), 4242);
+  EXPECT_EQ(v.producer_epoch(), 3);
+  EXPECT_EQ(v.base_sequence(), 77);
+  EXPECT_EQ(v.record_count(), 3);
+}
+
 TEST(RecordBatchReader, SplitsBlobAndStopsAtTruncatedTail) {
   auto a = build_simple(2);
   auto b = build_simple(5);

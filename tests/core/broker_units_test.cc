@@ -137,6 +137,19 @@ TEST(ProducerState, SequencesDuplicatesAndFencing) {
   EXPECT_EQ(s.check(7, 1, 1, 1).error, error_code::out_of_order_sequence_number);
 }
 
+TEST(ProducerState, ProducersBelowTheLogStartAreForgotten) {
+  producer_state s;
+  s.record(1, 0, {0, 4, 100, 104, 1});
+  s.record(2, 0, {0, 4, 105, 109, 1});
+  EXPECT_EQ(s.evict_before(105), 1u);  // producer 1's last batch ends at 104
+  EXPECT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.check(1, 0, 5, 9).error, error_code::unknown_producer_id);
+  EXPECT_EQ(s.check(2, 0, 5, 9).error, error_code::none);
+  EXPECT_EQ(s.evict_before(109), 0u);  // 109 is still in the log
+  EXPECT_EQ(s.evict_before(110), 1u);
+  EXPECT_EQ(s.size(), 0u);
+}
+
 TEST(ProducerState, SequenceWrapsAtInt32Max) {
   producer_state s;
   s.record(9, 0, {INT32_MAX - 1, INT32_MAX, 0, 1, 1});

@@ -294,6 +294,83 @@ TEST_F(ClientAgainstBroker, IdempotentRetriesAcrossABrokerRestart) {
   for (auto& [v, n] : count) EXPECT_EQ(n, 1) << v;
 }
 
+// DeleteRecords up to the partition's high watermark, with the raw API.
+io::task<void> delete_all_records(cluster* c, std::string topic) {
+  auto conn = co_await c->any_connection();
+  EXPECT_TRUE(conn);
+  if (!conn) co_return;
+  codec::delete_records_request req;
+  req.timeout_ms = 5000;
+  req.topics.emplace_back();
+  req.topics.back().name = topic;
+  codec::delete_records_request::delete_records_partition part;
+  part.partition_index = 0;
+  part.offset = -1;  // the high watermark
+  req.topics.back().partitions.push_back(part);
+  const int16_t v = (*conn)->pick_version(codec::api_key::delete_records, 0, 2);
+  auto resp = co_await (*conn)->call(req, v);
+  EXPECT_TRUE(resp);
+  if (!resp) co_return;
+  codec::reader rd = resp->body();
+  codec::delete_records_response body;
+  EXPECT_TRUE(body.decode(rd, v));
+  const bool one = body.topics.size() == 1 && body.topics[0].partitions.size() == 1;
+  EXPECT_TRUE(one);
+  if (one) {
+    EXPECT_EQ(body.topics[0].partitions[0].error_code, 0);
+  }
+}
+
+// The broker forgets an idempotent producer whose batches DeleteRecords removed (as
+// Kafka does); its next batch is UNKNOWN_PRODUCER_ID, and the producer must take a new
+// id, renumber from sequence 0 and deliver everything exactly once.
+TEST_F(ClientAgainstBroker, IdempotentProducerRecoversFromUnknownProducerId) {
+  collecting_reports reports;
+  collecting_records records;
+  uint64_t resets = 0;
+  int64_t first_pid = -1, second_pid = -1;
+  run_on_shards(1, [&]() -> io::task<void> {
+    cluster c(config_for(broker_));
+    EXPECT_TRUE(co_await c.bootstrap());
+    std::vector<std::pair<std::string, std::string>> cfgs;
+    EXPECT_TRUE(co_await c.create_topic("forgotten", 1, 1, std::move(cfgs), true));
+    producer_config pc;
+    pc.idempotence = true;
+    pc.batch_size = 256;
+    pc.linger_ms = 1;
+    producer p(c, pc, &reports);
+    EXPECT_TRUE(co_await p.start());
+    first_pid = p.producer_id();
+    for (int i = 0; i < 200; ++i) {
+      if (i == 100) {
+        co_await p.flush();
+        co_await delete_all_records(&c, "forgotten");
+      }
+      const std::string v = "v" + std::to_string(i);
+      producer_record r;
+      r.topic = "forgotten";
+      r.partition = 0;
+      r.value = bytes_of(v);
+      auto s = co_await p.send(&r, static_cast<uint64_t>(i));
+      EXPECT_TRUE(s);
+    }
+    co_await p.close();
+    resets = p.stats().producer_id_resets;
+    second_pid = p.producer_id();
+    co_await consume_n(&c, "forgotten", 1, 100, &records);
+    co_await c.close();
+  });
+  EXPECT_EQ(resets, 1u);
+  EXPECT_NE(first_pid, second_pid);
+  EXPECT_EQ(reports.failed, 0u) << reports.last_error.message();
+  EXPECT_EQ(reports.offsets.size(), 200u);
+  ASSERT_EQ(records.values.size(), 100u) << broker_.all_logs().substr(0, 4000);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(records.values[static_cast<size_t>(i)], "v" + std::to_string(100 + i));
+    EXPECT_EQ(records.offsets[static_cast<size_t>(i)].second, 100 + i);
+  }
+}
+
 TEST_F(ClientAgainstBroker, GroupConsumptionSplitsPartitions) {
   collecting_reports reports;
   collecting_records a, b;
@@ -336,6 +413,45 @@ TEST_F(ClientAgainstBroker, GroupConsumptionSplitsPartitions) {
   std::set<std::string> all(a.values.begin(), a.values.end());
   all.insert(b.values.begin(), b.values.end());
   EXPECT_EQ(all.size(), 400u) << broker_.log().substr(0, 3000);
+}
+
+// enable.auto.commit: poll() commits what earlier polls delivered every
+// auto.commit.interval.ms, without a close or a rebalance.
+TEST_F(ClientAgainstBroker, AutoCommitIsPeriodic) {
+  collecting_reports reports;
+  collecting_records got;
+  int64_t committed_while_running = -2;
+  run_on_shards(1, [&]() -> io::task<void> {
+    cluster c(config_for(broker_));
+    EXPECT_TRUE(co_await c.bootstrap());
+    std::vector<std::pair<std::string, std::string>> cfgs;
+    EXPECT_TRUE(co_await c.create_topic("ac", 1, 1, std::move(cfgs), true));
+    co_await produce_n(&c, producer_config{}, "ac", 50, &reports);
+    cluster cx(config_for(broker_));
+    consumer_config cc;
+    cc.group_id = "g-ac";
+    cc.auto_offset_reset = offset_reset::earliest;
+    cc.auto_commit_interval_ms = 100;
+    consumer x(cx, cc);
+    std::vector<std::string> topics{"ac"};
+    EXPECT_TRUE(co_await x.subscribe(std::move(topics)));
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (got.values.size() < 50 && std::chrono::steady_clock::now() < deadline) (void)co_await x.poll(got, 50ms);
+    // Keep polling past two intervals; the commit happens inside poll().
+    for (int i = 0; i < 6; ++i) (void)co_await x.poll(got, 50ms);
+    consumer_config oc;
+    oc.group_id = "g-ac";
+    consumer observer(c, oc);
+    auto co = co_await observer.committed("ac", 0);
+    EXPECT_TRUE(co);
+    if (co) committed_while_running = *co;
+    co_await observer.close();
+    co_await x.close();
+    co_await cx.close();
+    co_await c.close();
+  });
+  EXPECT_EQ(got.values.size(), 50u);
+  EXPECT_EQ(committed_while_running, 50);
 }
 
 TEST(ClientConfig, ParseBootstrap) {

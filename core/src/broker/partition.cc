@@ -91,6 +91,7 @@ io::task<void> partition::load_producer_state() {
         while (in >> pid >> epoch >> first_seq >> last_seq >> first_off >> last_off >> ts) {
           producers_.record(pid, static_cast<int16_t>(epoch), batch_sequence{first_seq, last_seq, first_off, last_off, ts});
         }
+        producers_.evict_before(log_->log_start_offset());
         co_return;
       }
     }
@@ -278,6 +279,7 @@ io::task<result<int64_t, codec::error_code>> partition::delete_records(int64_t b
   if (before < 0 || before > log_->high_watermark()) co_return unexpected{error_code::offset_out_of_range};
   auto r = co_await log_->delete_records_before(before);
   if (!r) co_return unexpected{to_kafka(r.error())};
+  producers_.evict_before(log_->log_start_offset());
   co_return *r;
 }
 
@@ -306,6 +308,7 @@ io::task<void> partition::remove() {
 io::task<void> partition::apply_retention() {
   auto r = co_await log_->apply_retention();
   if (!r) RT_LOG_WARN("%s-%d: retention: %s", topic_.c_str(), index_, std::string(log::to_string(r.error())).c_str());
+  producers_.evict_before(log_->log_start_offset());
 }
 
 }  // namespace ringtail::core

@@ -48,4 +48,17 @@ void producer_state::record(int64_t producer_id, int16_t epoch, const batch_sequ
   while (e.batches.size() > producer_batches_kept) e.batches.pop_front();
 }
 
+size_t producer_state::evict_before(int64_t log_start_offset) {
+  size_t removed = 0;
+  for (auto it = producers_.begin(); it != producers_.end();) {
+    if (it->second.batches.empty() || it->second.batches.back().last_offset < log_start_offset) {
+      it = producers_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
 }  // namespace ringtail::core

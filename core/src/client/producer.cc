@@ -76,6 +76,43 @@ io::task<result<void>> producer::init_producer_id() {
   co_return unexpected{last};
 }
 
+io::task<void> producer::reset_producer_id() {
+  pid_reset_pending_ = false;
+  ++stats_.producer_id_resets;
+  auto r = co_await init_producer_id();
+  if (!r) {
+    // Without a producer id nothing unsent can go: fail it (newer batches try again).
+    RT_LOG_WARN("producer: cannot get a new producer id: %s", r.error().message().c_str());
+    for (auto& [name, t] : topics_) {
+      for (auto& p : t->partitions) {
+        while (!p->ready.empty()) {
+          batch* b = p->ready.front();
+          p->ready.pop_front();
+          deliver(b, -1, r.error());
+        }
+      }
+    }
+    co_return;
+  }
+  for (auto& [name, t] : topics_) {
+    for (auto& p : t->partitions) {
+      int32_t seq = 0;
+      for (batch* b : p->ready) {  // in sequence order
+        auto m = codec::mutable_record_batch_view::parse(b->bytes);
+        RT_ASSERT(m.has_value(), "a finished batch does not parse");
+        m->set_producer(producer_id_, producer_epoch_, seq);
+        b->base_sequence = seq;
+        seq += b->builder.record_count();
+      }
+      if (p->open) {
+        p->open->builder.set_producer(producer_id_, producer_epoch_, seq);
+        p->open->base_sequence = seq;
+      }
+      p->next_sequence = seq;
+    }
+  }
+}
+
 io::task<result<void>> producer::prepare_topic(std::string topic) {
   if (find_topic(topic)) co_return result<void>{};
   auto tm = co_await cluster_.wait_for_topic(topic, false);
@@ -275,6 +312,18 @@ io::task<void> producer::run_sender() {
       auto r = co_await cluster_.refresh_metadata(std::move(names), false);
       if (!r) RT_LOG_DEBUG("producer: metadata refresh failed: %s", r.error().message().c_str());
     }
+    if (pid_reset_pending_) {
+      if (outstanding_requests_ == 0) {
+        co_await reset_producer_id();
+      } else {
+        // Wait for the answers in flight (each wakes the sender) before renumbering.
+        sender_sleeping_ = true;
+        const auto until = io::clock::now() + std::chrono::milliseconds(cfg_.request_timeout_ms);
+        co_await sender_wake_.wait_until(until);
+        sender_sleeping_ = false;
+        continue;
+      }
+    }
     const auto now = io::clock::now();
     const auto linger = std::chrono::milliseconds(cfg_.linger_ms);
     io::clock::time_point next_deadline = io::clock::time_point::max();
@@ -437,6 +486,17 @@ io::task<void> producer::send_request(int32_t node, std::vector<batch*> batches)
     }
     const bool out_of_order =
         cfg_.idempotence && e.code == errc::kafka && e.kafka == static_cast<int16_t>(codec::error_code::out_of_order_sequence_number);
+    if (cfg_.idempotence && e.code == errc::kafka &&
+        e.kafka == static_cast<int16_t>(codec::error_code::unknown_producer_id) && b->attempts < cfg_.retries) {
+      // The broker no longer knows this producer: the sender takes a new id and
+      // renumbers before anything else goes out.
+      ++b->attempts;
+      ++stats_.retries;
+      pid_reset_pending_ = true;
+      b->retry_at = now;
+      requeue(b);
+      continue;
+    }
     const bool expired = now - b->created > std::chrono::milliseconds(cfg_.delivery_timeout_ms);
     if ((e.retriable() || out_of_order) && b->attempts < cfg_.retries && !expired) {
       ++b->attempts;

@@ -45,6 +45,11 @@ class producer_state {
   // Records an appended batch.
   void record(int64_t producer_id, int16_t epoch, const batch_sequence& b);
   void clear() { producers_.clear(); }
+  // Forgets producers none of whose cached batches is still in the log (their last
+  // offset is below the new log start offset), as Kafka does when retention or
+  // DeleteRecords moves the log start: their next batch is then UNKNOWN_PRODUCER_ID
+  // unless it starts a new sequence. Returns how many were removed.
+  size_t evict_before(int64_t log_start_offset);
   template <typename F>
   void for_each(F&& fn) const {
     for (const auto& [pid, e] : producers_) fn(pid, e);

@@ -103,6 +103,7 @@ struct producer_stats {
   uint64_t batches_sent = 0;
   uint64_t retries = 0;
   uint64_t records_failed = 0;
+  uint64_t producer_id_resets = 0;  // new producer ids after UNKNOWN_PRODUCER_ID
 };
 
 class producer {
@@ -177,6 +178,10 @@ class producer {
   io::task<void> run_sender();
   io::task<void> send_request(int32_t node, std::vector<batch*> batches);
   io::task<result<void>> init_producer_id();
+  // After UNKNOWN_PRODUCER_ID (the broker forgot this producer, e.g. retention removed
+  // its batches): with nothing in flight, takes a new producer id and renumbers every
+  // unsent batch from sequence 0, as Kafka's idempotent producer does.
+  io::task<void> reset_producer_id();
   void requeue(batch* b);
 
   cluster& cluster_;
@@ -201,6 +206,7 @@ class producer {
   bool flushing_ = false;
   bool closing_ = false;
   bool metadata_stale_ = false;
+  bool pid_reset_pending_ = false;
   int64_t producer_id_ = codec::no_producer_id;
   int16_t producer_epoch_ = codec::no_producer_epoch;
   int16_t produce_version_ = -1;
