@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load-generator benchmark: starts Ringtail on loopback, measures this machine's limits in
 # the same run (loopback TCP with iperf3, sequential write with dd), runs `ringtail perf`
-# and librdkafka's producer (/work/shared/tools/rkbench.c, or $RKBENCH) at the same
+# and librdkafka's producer and consumer (/work/shared/tools/rkbench.c, or $RKBENCH) at the same
 # workloads, then the shipped OMB-style workloads end to end, and prints one table:
 #   workload | tool | MiB/s | records/s | e2e p50/p99/p99.9 ms | broker CPU s/GiB | vs loopback
 #
@@ -81,7 +81,8 @@ prod = d["sides"][0]
 lat = d["latency_ms"]
 mibs = d["mib_per_sec"]
 vs = f'{mibs*1.048576/loop:.2f}' if loop > 0 else "-"
-print(f'{label:<44} {"ringtail":<10} {mibs:9.1f} {d["records_per_sec"]:11.0f} {lat["p50"]:7.2f}/{lat["p99"]:6.2f}/{lat["p999"]:7.2f} {cpu/gib if gib>0 else 0:10.2f} {vs:>8}')
+lats = "-" if label.startswith("consume") else f'{lat["p50"]:7.2f}/{lat["p99"]:6.2f}/{lat["p999"]:7.2f}'
+print(f'{label:<44} {"ringtail":<10} {mibs:9.1f} {d["records_per_sec"]:11.0f} {lats:>22} {cpu/gib if gib>0 else 0:10.2f} {vs:>8}')
 PY
 }
 
@@ -108,11 +109,13 @@ def f(*names):
     return 0.0
 mbs = f("MBps"); rps = f("records_per_s", "rate_achieved")
 mibs = mbs / 1.048576
-gib = f("dr_ok") * f("record_bytes") / 2**30
-pre = "e2e_lat" if "e2e_lat_p50_us" in kv else "dr_lat"
+# produce/e2e: delivered records x record size; consume: payload MB/s x seconds
+gib = (f("dr_ok") * f("record_bytes") if "dr_ok" in kv else f("MBps") * 1e6 * f("seconds")) / 2**30
+pre = "e2e_lat" if "e2e_lat_p50_us" in kv else "dr_lat"  # consume: no latency (0)
 p50 = f(pre + "_p50_us") / 1e3; p99 = f(pre + "_p99_us") / 1e3; p999 = f(pre + "_p99.9_us") / 1e3
 vs = f'{mibs*1.048576/loop:.2f}' if loop > 0 else "-"
-print(f'{label:<44} {"librdkafka":<10} {mibs:9.1f} {rps:11.0f} {p50:7.2f}/{p99:6.2f}/{p999:7.2f} {cpu/gib if gib>0 else 0:10.2f} {vs:>8}')
+lats = "-" if label.startswith("consume") else f'{p50:7.2f}/{p99:6.2f}/{p999:7.2f}'
+print(f'{label:<44} {"librdkafka":<10} {mibs:9.1f} {rps:11.0f} {lats:>22} {cpu/gib if gib>0 else 0:10.2f} {vs:>8}')
 PY
 }
 
@@ -124,6 +127,12 @@ run_perf "produce 1x1 100 B, acks=1" produce --topic small --partitions 1 --num-
 run_rk   "produce 1x1 100 B, acks=1" produce -t small -n "$SMALL" -s 100 -a 1 -l 5 -B 65536 -M 1000000
 run_perf "produce 1x1 1 KiB, acks=1" produce --topic big --partitions 1 --num-records "$BIG" --record-size 1024 --acks 1 --linger-ms 5 --batch-size 65536
 run_rk   "produce 1x1 1 KiB, acks=1" produce -t big -n "$BIG" -s 1024 -a 1 -l 5 -B 65536 -M 1000000
+# Consume what the two produce rows above wrote (both tools read the same topic from the
+# start; the topic holds what both producers wrote, each tool reads the first N records).
+run_perf "consume 1x1 100 B" consume --topic small --num-records "$SMALL" --from-beginning true
+run_rk   "consume 1x1 100 B" consume -t small -n "$SMALL"
+run_perf "consume 1x1 1 KiB" consume --topic big --num-records "$BIG" --from-beginning true
+run_rk   "consume 1x1 1 KiB" consume -t big -n "$BIG"
 run_perf "produce 1x1 1 KiB, lz4 json, acks=all" produce --topic lz --partitions 1 --num-records "$BIG" --record-size 1024 --payload json --compression-type lz4 --linger-ms 5 --batch-size 65536
 for w in "$ROOT"/perf/workloads/*; do
   run_perf "e2e $(basename "${w%.*}")" workload --file "$w" --topic "w-$(basename "${w%.*}")" --duration-s "$DURATION_S"
@@ -132,7 +141,10 @@ if [[ -n $RKBENCH ]]; then
   run_rk "e2e 1x1 1 KiB @ 20k rec/s (librdkafka)" e2e -t rke2e -r 20000 -d "$DURATION_S" -s 1024
 fi
 run_perf "e2e 1x1 1 KiB @ 20k rec/s" e2e --topic e2e20k --partitions 1 --duration-s "$DURATION_S" --record-size 1024 --throughput 20000
+# The same with rkbench's producer settings (acks=1, linger 5 ms, batch.size 1 MB), so the
+# broker CPU per GiB of the two e2e rows can be compared like for like.
+run_perf "e2e 1x1 1 KiB @ 20k rec/s, rkbench settings" e2e --topic e2e20kb --partitions 1 --duration-s "$DURATION_S" --record-size 1024 --throughput 20000 --acks 1 --linger-ms 5 --batch-size 1000000
 
 printf '%-44s %-10s %9s %11s %22s %10s %8s\n' workload tool MiB/s records/s "e2e/ack p50/p99/p99.9" "CPU s/GiB" "vs loop"
 cat "$WORK/rows"
-echo "(latency: produce rows = send→ack, e2e rows = produce timestamp→consumer receive; CPU = broker user+sys seconds per GiB of payload; vs loop = payload MB/s ÷ iperf3 loopback MB/s)"
+echo "(latency: produce rows = send→ack, consume rows none, e2e rows = produce timestamp→consumer receive; CPU = broker user+sys seconds per GiB of payload; vs loop = payload MB/s ÷ iperf3 loopback MB/s)"
