@@ -1,9 +1,6 @@
 // The lean Kafka client (core/client) against the real broker: every codec, every acks
 // level, seeks, idempotent retries across a broker restart, and group consumption.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <map>
 #include <set>
@@ -15,6 +12,7 @@
 #include "ringtail/core/client/producer.h"
 #include "ringtail/io/timer.h"
 #include "support/broker_process.h"
+#include "support/ports.h"
 #include "support/run.h"
 
 namespace ringtail::core::client {
@@ -23,18 +21,6 @@ namespace {
 using ringtail::testing::broker_process;
 using ringtail::testing::run_on_shards;
 using namespace std::chrono_literals;
-
-uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 client_config config_for(const broker_process& b) {
   client_config c;
@@ -133,7 +119,7 @@ class ClientAgainstBroker : public ::testing::Test {
  protected:
   void SetUp() override {
     if (ringtail::testing::broker_binary().empty()) GTEST_SKIP() << "RINGTAIL_BINARY not set";
-    port_ = free_port();
+    port_ = ringtail::testing::unused_port();
     const std::string e = broker_.start({"listeners=PLAINTEXT://127.0.0.1:" + std::to_string(port_)});
     ASSERT_EQ(e, "") << e;
   }

@@ -17,15 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "support/broker_fixture.h"
 #include "support/broker_process.h"
 
 namespace ringtail::interop {
 
 using namespace std::chrono_literals;
-using ringtail::testing::broker_process;
 using ringtail::testing::command_options;
 using ringtail::testing::command_result;
 using ringtail::testing::run_command;
+using ringtail::testing::run_program;
 
 // Debian's interpreter: the python3 first on PATH (pyenv) cannot import the Debian
 // client packages.
@@ -127,13 +128,11 @@ inline std::vector<record> without_headers(std::vector<record> v) {
 // Client invocations (all bounded by client_timeout)
 
 inline command_result run_python(const std::vector<std::string>& args, const std::string& stdin_data = "") {
-  std::vector<std::string> argv = {python3};
-  argv.insert(argv.end(), args.begin(), args.end());
   command_options o;
   o.stdin_data = stdin_data;
   o.env["PYTHONDONTWRITEBYTECODE"] = "1";  // keep the source tree clean
   o.env["PYTHONUNBUFFERED"] = "1";
-  return run_command(argv, client_timeout, o);
+  return run_program(python3, args, client_timeout, o);
 }
 
 inline command_result ck(const std::vector<std::string>& args, const std::string& stdin_data = "") {
@@ -149,11 +148,9 @@ inline command_result kp(const std::vector<std::string>& args, const std::string
 }
 
 inline command_result run_kcat(const std::vector<std::string>& args, const std::string& stdin_data = "") {
-  std::vector<std::string> argv = {kcat};
-  argv.insert(argv.end(), args.begin(), args.end());
   command_options o;
   o.stdin_data = stdin_data;
-  return run_command(argv, client_timeout, o);
+  return run_program(kcat, args, client_timeout, o);
 }
 
 // kcat's consumer output in the record line format.
@@ -167,29 +164,11 @@ inline command_result kcat_consume(const std::string& bootstrap, const std::stri
 }
 
 // ---------------------------------------------------------------------------------------
-// Fixture: one broker per test, started with extra_overrides(); on any failure the
-// broker's log is printed. TearDown stops it and expects a clean exit (0).
+// Fixture: one broker per test (support/broker_fixture.h), started with
+// extra_overrides(), plus what the interop tests ask of it through the clients.
 
-class broker_test : public ::testing::Test {
+class broker_test : public ringtail::testing::broker_fixture {
  protected:
-  virtual std::vector<std::string> extra_overrides() const { return {}; }
-
-  void SetUp() override {
-    if (ringtail::testing::broker_binary().empty()) GTEST_SKIP() << "RINGTAIL_BINARY is not set";
-    const std::string err = broker_.start(extra_overrides());
-    ASSERT_EQ(err, "") << "broker failed to start";
-  }
-
-  void TearDown() override {
-    if (broker_.running()) {
-      const int code = broker_.stop();
-      EXPECT_EQ(code, 0) << "broker did not stop cleanly on SIGTERM";
-    }
-    if (HasFailure()) std::cerr << "----- broker logs -----\n" << broker_.all_logs() << "-----------------------\n";
-  }
-
-  std::string bootstrap() const { return broker_.bootstrap(); }
-
   // Creates a topic with confluent-kafka's AdminClient.
   void create_topic(const std::string& topic, int partitions, const std::vector<std::string>& configs = {}) {
     std::vector<std::string> args = {"create", bootstrap(), topic, std::to_string(partitions)};
@@ -205,8 +184,6 @@ class broker_test : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.describe();
     EXPECT_NE(r.out.find("127.0.0.1:" + std::to_string(broker_.port())), std::string::npos) << r.describe();
   }
-
-  broker_process broker_;
 };
 
 }  // namespace ringtail::interop

@@ -1,6 +1,6 @@
 // Test-side process helpers for the interop and integration tests:
 //
-//  - child_process / run_command: runs an external program (a Kafka client, a script)
+//  - child_process / run_command / run_program: runs an external program (a Kafka client, a script)
 //    with stdout and stderr captured to files and a hard deadline. Every external call a
 //    test makes goes through here, so a hung client fails the test instead of hanging CI.
 //    The child gets its own process group; on timeout the whole group is SIGKILLed.
@@ -263,6 +263,14 @@ inline command_result run_command(const std::vector<std::string>& argv, std::chr
                                   const command_options& opts = {}) {
   child_process p(argv, opts);
   return p.wait(timeout);
+}
+
+// Runs `program args...` to completion with a deadline.
+inline command_result run_program(const std::string& program, const std::vector<std::string>& args,
+                                  std::chrono::milliseconds timeout, const command_options& opts = {}) {
+  std::vector<std::string> argv = {program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, timeout, opts);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,47 +5,29 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <iostream>
 #include <string>
 #include <vector>
 
+#include "support/broker_fixture.h"
 #include "support/broker_process.h"
+#include "support/ports.h"
 
 namespace ringtail::tools_test {
 
 using namespace std::chrono_literals;
-using ringtail::testing::broker_process;
 using ringtail::testing::child_process;
 using ringtail::testing::command_options;
 using ringtail::testing::command_result;
-using ringtail::testing::run_command;
+using ringtail::testing::unused_port;
 
 inline constexpr auto tool_timeout = 30s;  // any single tool invocation
 
 // Runs `ringtail <args...>` to completion; `input` becomes its stdin.
 inline command_result run_ringtail(const std::vector<std::string>& args, const std::string& input = {}) {
-  std::vector<std::string> argv = {ringtail::testing::broker_binary()};
-  argv.insert(argv.end(), args.begin(), args.end());
   command_options opts;
   opts.stdin_data = input;
-  return run_command(argv, tool_timeout, opts);
-}
-
-// A TCP port on 127.0.0.1 nobody listens on (bound, then released).
-inline uint16_t unused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  return ringtail::testing::run_program(ringtail::testing::broker_binary(), args, tool_timeout, opts);
 }
 
 inline std::vector<std::string> lines_of(const std::string& s) {
@@ -87,22 +69,11 @@ inline std::string replace_all(std::string s, const std::string& from, const std
   return s;
 }
 
-class tools_test : public ::testing::Test {
+class tools_test : public ringtail::testing::broker_fixture {
  protected:
-  void SetUp() override {
-    if (ringtail::testing::broker_binary().empty()) GTEST_SKIP() << "RINGTAIL_BINARY is not set";
-    const std::string err = broker_.start({"group.initial.rebalance.delay.ms=0", "num.partitions=1"});
-    ASSERT_EQ(err, "") << "broker failed to start";
+  std::vector<std::string> extra_overrides() const override {
+    return {"group.initial.rebalance.delay.ms=0", "num.partitions=1"};
   }
-
-  void TearDown() override {
-    if (broker_.running()) {
-      EXPECT_EQ(broker_.stop(), 0) << "broker did not stop cleanly on SIGTERM";
-    }
-    if (HasFailure()) std::cerr << "----- broker logs -----\n" << broker_.all_logs() << "-----------------------\n";
-  }
-
-  std::string bootstrap() const { return broker_.bootstrap(); }
 
   // `ringtail <tool> --bootstrap-server B <args...>`.
   command_result tool(const std::string& name, std::vector<std::string> args, const std::string& input = {}) {
@@ -125,8 +96,6 @@ class tools_test : public ::testing::Test {
     const auto r = tool("console-producer", args, lines);
     ASSERT_TRUE(r.ok()) << r.describe();
   }
-
-  broker_process broker_;
 };
 
 }  // namespace ringtail::tools_test

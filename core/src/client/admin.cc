@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "admin_calls.h"
+
 #include "ringtail/io/timer.h"
 
 namespace ringtail::core::client {
@@ -10,13 +12,6 @@ namespace ringtail::core::client {
 namespace {
 
 using E = codec::error_code;
-
-std::string opt_string(const std::optional<std::string_view>& s) { return s ? std::string(*s) : std::string(); }
-
-std::optional<std::string> copy_opt(const std::optional<std::string_view>& s) {
-  if (!s) return std::nullopt;
-  return std::string(*s);
-}
 
 }  // namespace
 
@@ -72,68 +67,51 @@ io::task<result<broker_connection*>> admin::connection_for(int32_t node_id) {
 }
 
 io::task<admin_result<cluster_description>> admin::metadata(std::vector<std::string> topics, bool all) {
-  const auto until = deadline();
-  error last = error::of(errc::network);
-  for (;;) {
-    auto conn = co_await cluster_.any_connection();
-    if (conn) {
-      broker_connection* c = *conn;
-      const int16_t v = c->pick_version(codec::api_key::metadata, 1, 9);
-      if (v < 0) co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support Metadata v1+");
-      codec::metadata_request req;
-      if (!all) {
-        // An empty (not null) list asks for brokers only.
-        req.topics.emplace();
-        for (const auto& t : topics) {
-          codec::metadata_request::metadata_request_topic rt;
-          rt.name = t;
-          req.topics->push_back(rt);
-        }
-      }
-      req.allow_auto_topic_creation = false;
-      auto resp = co_await c->call(req, v);
-      if (resp) {
-        codec::reader rd = resp->body();
-        codec::metadata_response m;
-        if (!m.decode(rd, v)) co_return admin_fail(error::of(errc::protocol), "undecodable Metadata response");
-        cluster_description out;
-        out.controller_id = m.controller_id;
-        for (const auto& b : m.brokers) {
-          out.brokers.push_back(broker_node{b.node_id, std::string(b.host), b.port});
-          cluster_.add_broker(b.node_id, std::string(b.host), b.port);
-        }
-        std::sort(out.brokers.begin(), out.brokers.end(),
-                  [](const broker_node& a, const broker_node& b) { return a.id < b.id; });
-        for (const auto& t : m.topics) {
-          topic_description td;
-          td.name = std::string(t.name);
-          td.error = t.error_code;
-          td.internal = t.is_internal;
-          for (const auto& p : t.partitions) {
-            partition_description pd;
-            pd.partition = p.partition_index;
-            pd.leader = p.leader_id;
-            pd.error = p.error_code;
-            pd.replicas = p.replica_nodes;
-            pd.isr = p.isr_nodes;
-            td.partitions.push_back(std::move(pd));
-          }
-          std::sort(
-              td.partitions.begin(), td.partitions.end(),
-              [](const partition_description& a, const partition_description& b) { return a.partition < b.partition; });
-          out.topics.push_back(std::move(td));
-        }
-        std::sort(out.topics.begin(), out.topics.end(),
-                  [](const topic_description& a, const topic_description& b) { return a.name < b.name; });
-        co_return out;
-      }
-      last = resp.error();
-    } else {
-      last = conn.error();
-    }
-    if (!last.retriable() || past(until)) co_return admin_fail(last);
-    co_await backoff();
+  auto once = [this, &topics, all] { return metadata_once(topics, all); };
+  co_return co_await with_retries<cluster_description>(once);
+}
+
+io::task<admin_attempt<cluster_description>> admin::metadata_once(std::vector<std::string> topics, bool all) {
+  auto conn = co_await cluster_.any_connection();
+  if (!conn) co_return retry_if_retriable(conn.error());
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::metadata, 1, 9);
+  if (v < 0) co_return unsupported("Metadata v1+");
+  const codec::metadata_request req = metadata_request_for(topics, all, false);
+  auto resp = co_await c->call(req, v);
+  if (!resp) co_return retry_if_retriable(resp.error());
+  codec::reader rd = resp->body();
+  codec::metadata_response m;
+  if (!m.decode(rd, v)) co_return admin_fail(error::of(errc::protocol), "undecodable Metadata response");
+  cluster_description out;
+  out.controller_id = m.controller_id;
+  for (const auto& b : m.brokers) {
+    out.brokers.push_back(broker_node{b.node_id, std::string(b.host), b.port});
+    cluster_.add_broker(b.node_id, std::string(b.host), b.port);
   }
+  std::sort(out.brokers.begin(), out.brokers.end(),
+            [](const broker_node& a, const broker_node& b) { return a.id < b.id; });
+  for (const auto& t : m.topics) {
+    topic_description td;
+    td.name = std::string(t.name);
+    td.error = t.error_code;
+    td.internal = t.is_internal;
+    for (const auto& p : t.partitions) {
+      partition_description pd;
+      pd.partition = p.partition_index;
+      pd.leader = p.leader_id;
+      pd.error = p.error_code;
+      pd.replicas = p.replica_nodes;
+      pd.isr = p.isr_nodes;
+      td.partitions.push_back(std::move(pd));
+    }
+    std::sort(td.partitions.begin(), td.partitions.end(),
+              [](const partition_description& a, const partition_description& b) { return a.partition < b.partition; });
+    out.topics.push_back(std::move(td));
+  }
+  std::sort(out.topics.begin(), out.topics.end(),
+            [](const topic_description& a, const topic_description& b) { return a.name < b.name; });
+  co_return out;
 }
 
 io::task<admin_result<broker_connection*>> admin::controller_connection() {
@@ -149,120 +127,97 @@ io::task<admin_result<broker_connection*>> admin::controller_connection() {
   co_return *any;
 }
 
+namespace {
+
+// The controller's answer about one topic: NOT_CONTROLLER (it moved) is worth another try.
+admin_attempt<void> controller_answer(int16_t error_code, const std::optional<std::string_view>& message) {
+  if (error_code == static_cast<int16_t>(E::not_controller)) {
+    return admin_failure{admin_error{error::from_kafka(error_code), opt_string(message)}, true};
+  }
+  return answer(error_code, message);
+}
+
+}  // namespace
+
 io::task<admin_result<void>> admin::create_topic(std::string name, int32_t partitions, int16_t replication_factor,
                                                  std::map<std::string, std::string> configs) {
-  const auto until = deadline();
-  for (;;) {
-    auto conn = co_await controller_connection();
-    if (!conn) co_return unexpected{conn.error()};
-    broker_connection* c = *conn;
-    const int16_t v = c->pick_version(codec::api_key::create_topics, 0, 7);
-    if (v < 0) co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support CreateTopics");
-    if (v < 4 && (partitions < 0 || replication_factor < 0)) {
-      co_return admin_fail(error::of(errc::unsupported_version),
-                           "the broker needs --partitions and --replication-factor (CreateTopics < v4)");
-    }
-    codec::create_topics_request req;
-    codec::create_topics_request::creatable_topic t;
-    t.name = name;
-    t.num_partitions = partitions;
-    t.replication_factor = replication_factor;
-    for (const auto& [k, val] : configs) {
-      codec::create_topics_request::creatable_topic_config cfg;
-      cfg.name = k;
-      cfg.value = std::string_view(val);
-      t.configs.push_back(cfg);
-    }
-    req.topics.push_back(t);
-    req.timeout_ms = timeout_ms_;
-    auto resp = co_await c->call(req, v);
-    if (!resp) {
-      if (!resp.error().retriable() || past(until)) co_return admin_fail(resp.error());
-      co_await backoff();
-      continue;
-    }
-    codec::reader rd = resp->body();
-    codec::create_topics_response body;
-    if (!body.decode(rd, v) || body.topics.size() != 1) co_return admin_fail(error::of(errc::protocol));
-    const auto& r = body.topics[0];
-    if (r.error_code == static_cast<int16_t>(E::not_controller) && !past(until)) {
-      co_await backoff();
-      continue;
-    }
-    if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-    co_return admin_result<void>{};
+  auto once = [this, &name, partitions, replication_factor, &configs] {
+    return create_topic_once(name, partitions, replication_factor, configs);
+  };
+  co_return co_await with_retries<void>(once);
+}
+
+io::task<admin_attempt<void>> admin::create_topic_once(std::string name, int32_t partitions, int16_t replication_factor,
+                                                       std::map<std::string, std::string> configs) {
+  auto conn = co_await controller_connection();
+  if (!conn) co_return unexpected{conn.error()};
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::create_topics, 0, 7);
+  if (v < 0) co_return unsupported("CreateTopics");
+  if (v < 4 && (partitions < 0 || replication_factor < 0)) {
+    co_return admin_fail(error::of(errc::unsupported_version),
+                         "the broker needs --partitions and --replication-factor (CreateTopics < v4)");
   }
+  codec::create_topics_request req;
+  req.topics.push_back(creatable_topic_for(name, partitions, replication_factor, configs));
+  req.timeout_ms = timeout_ms_;
+  auto answered = co_await exchange<codec::create_topics_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.topics.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  co_return controller_answer(body.topics[0].error_code, body.topics[0].error_message);
 }
 
 io::task<admin_result<void>> admin::delete_topic(std::string name) {
-  const auto until = deadline();
-  for (;;) {
-    auto conn = co_await controller_connection();
-    if (!conn) co_return unexpected{conn.error()};
-    broker_connection* c = *conn;
-    const int16_t v = c->pick_version(codec::api_key::delete_topics, 0, 6);
-    if (v < 0) co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support DeleteTopics");
-    codec::delete_topics_request req;
-    if (v >= 6) {
-      codec::delete_topics_request::delete_topic_state s;
-      s.name = std::string_view(name);
-      req.topics.push_back(s);
-    } else {
-      req.topic_names.push_back(name);
-    }
-    req.timeout_ms = timeout_ms_;
-    auto resp = co_await c->call(req, v);
-    if (!resp) {
-      if (!resp.error().retriable() || past(until)) co_return admin_fail(resp.error());
-      co_await backoff();
-      continue;
-    }
-    codec::reader rd = resp->body();
-    codec::delete_topics_response body;
-    if (!body.decode(rd, v) || body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
-    const auto& r = body.responses[0];
-    if (r.error_code == static_cast<int16_t>(E::not_controller) && !past(until)) {
-      co_await backoff();
-      continue;
-    }
-    if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-    co_return admin_result<void>{};
+  auto once = [this, &name] { return delete_topic_once(name); };
+  co_return co_await with_retries<void>(once);
+}
+
+io::task<admin_attempt<void>> admin::delete_topic_once(std::string name) {
+  auto conn = co_await controller_connection();
+  if (!conn) co_return unexpected{conn.error()};
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::delete_topics, 0, 6);
+  if (v < 0) co_return unsupported("DeleteTopics");
+  codec::delete_topics_request req;
+  if (v >= 6) {
+    codec::delete_topics_request::delete_topic_state s;
+    s.name = std::string_view(name);
+    req.topics.push_back(s);
+  } else {
+    req.topic_names.push_back(name);
   }
+  req.timeout_ms = timeout_ms_;
+  auto answered = co_await exchange<codec::delete_topics_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  co_return controller_answer(body.responses[0].error_code, body.responses[0].error_message);
 }
 
 io::task<admin_result<void>> admin::create_partitions(std::string name, int32_t total) {
-  const auto until = deadline();
-  for (;;) {
-    auto conn = co_await controller_connection();
-    if (!conn) co_return unexpected{conn.error()};
-    broker_connection* c = *conn;
-    const int16_t v = c->pick_version(codec::api_key::create_partitions, 0, 1);
-    if (v < 0)
-      co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support CreatePartitions");
-    codec::create_partitions_request req;
-    codec::create_partitions_request::create_partitions_topic t;
-    t.name = name;
-    t.count = total;
-    req.topics.push_back(t);
-    req.timeout_ms = timeout_ms_;
-    req.validate_only = false;
-    auto resp = co_await c->call(req, v);
-    if (!resp) {
-      if (!resp.error().retriable() || past(until)) co_return admin_fail(resp.error());
-      co_await backoff();
-      continue;
-    }
-    codec::reader rd = resp->body();
-    codec::create_partitions_response body;
-    if (!body.decode(rd, v) || body.results.size() != 1) co_return admin_fail(error::of(errc::protocol));
-    const auto& r = body.results[0];
-    if (r.error_code == static_cast<int16_t>(E::not_controller) && !past(until)) {
-      co_await backoff();
-      continue;
-    }
-    if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-    co_return admin_result<void>{};
-  }
+  auto once = [this, &name, total] { return create_partitions_once(name, total); };
+  co_return co_await with_retries<void>(once);
+}
+
+io::task<admin_attempt<void>> admin::create_partitions_once(std::string name, int32_t total) {
+  auto conn = co_await controller_connection();
+  if (!conn) co_return unexpected{conn.error()};
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::create_partitions, 0, 1);
+  if (v < 0) co_return unsupported("CreatePartitions");
+  codec::create_partitions_request req;
+  codec::create_partitions_request::create_partitions_topic t;
+  t.name = name;
+  t.count = total;
+  req.topics.push_back(t);
+  req.timeout_ms = timeout_ms_;
+  req.validate_only = false;
+  auto answered = co_await exchange<codec::create_partitions_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.results.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  co_return controller_answer(body.results[0].error_code, body.results[0].error_message);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -281,148 +236,121 @@ int32_t config_target(config_resource type, const std::string& name) {
   return id;
 }
 
+// A DescribeConfigs entry. v0 has only is_default; Kafka's admin client derives the
+// source from it the same way.
+config_entry config_entry_of(const codec::describe_configs_response::describe_configs_resource_result& e,
+                             config_resource type, int16_t v) {
+  config_entry ce;
+  ce.name = std::string(e.name);
+  ce.value = copy_opt(e.value);
+  ce.read_only = e.read_only;
+  ce.sensitive = e.is_sensitive;
+  if (v >= 1) {
+    ce.source = static_cast<config_source>(e.config_source);
+    ce.is_default = ce.source == config_source::default_config;
+  } else {
+    ce.is_default = e.is_default;
+    ce.source = e.is_default ? config_source::default_config
+                             : (type == config_resource::topic ? config_source::dynamic_topic_config
+                                                               : config_source::static_broker_config);
+  }
+  for (const auto& s : e.synonyms) {
+    ce.synonyms.push_back(config_synonym{std::string(s.name), copy_opt(s.value), static_cast<config_source>(s.source)});
+  }
+  return ce;
+}
+
 }  // namespace
 
 io::task<admin_result<std::vector<config_entry>>> admin::describe_configs(config_resource type, std::string name,
                                                                           bool include_synonyms) {
-  const auto until = deadline();
-  const int32_t target = config_target(type, name);
-  for (;;) {
-    auto conn = co_await connection_for(target);
-    error failure = error::of(errc::network);
-    if (conn) {
-      broker_connection* c = *conn;
-      const int16_t v = c->pick_version(codec::api_key::describe_configs, 0, 2);
-      if (v < 0)
-        co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support DescribeConfigs");
-      codec::describe_configs_request req;
-      codec::describe_configs_request::describe_configs_resource res;
-      res.resource_type = static_cast<int8_t>(type);
-      res.resource_name = name;
-      req.resources.push_back(res);
-      req.include_synonyms = include_synonyms;
-      auto resp = co_await c->call(req, v);
-      if (resp) {
-        codec::reader rd = resp->body();
-        codec::describe_configs_response body;
-        if (!body.decode(rd, v) || body.results.size() != 1) co_return admin_fail(error::of(errc::protocol));
-        const auto& r = body.results[0];
-        if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-        std::vector<config_entry> out;
-        for (const auto& e : r.configs) {
-          config_entry ce;
-          ce.name = std::string(e.name);
-          ce.value = copy_opt(e.value);
-          ce.read_only = e.read_only;
-          ce.sensitive = e.is_sensitive;
-          if (v >= 1) {
-            ce.source = static_cast<config_source>(e.config_source);
-            ce.is_default = ce.source == config_source::default_config;
-          } else {
-            // v0 has only is_default; Kafka's admin client derives the source the same way.
-            ce.is_default = e.is_default;
-            ce.source = e.is_default ? config_source::default_config
-                                     : (type == config_resource::topic ? config_source::dynamic_topic_config
-                                                                       : config_source::static_broker_config);
-          }
-          for (const auto& s : e.synonyms) {
-            ce.synonyms.push_back(
-                config_synonym{std::string(s.name), copy_opt(s.value), static_cast<config_source>(s.source)});
-          }
-          out.push_back(std::move(ce));
-        }
-        co_return out;
-      }
-      failure = resp.error();
-    } else {
-      failure = conn.error();
-    }
-    if (!failure.retriable() || past(until)) co_return admin_fail(failure);
-    co_await backoff();
-  }
+  auto once = [this, type, &name, include_synonyms] { return describe_configs_once(type, name, include_synonyms); };
+  co_return co_await with_retries<std::vector<config_entry>>(once);
+}
+
+io::task<admin_attempt<std::vector<config_entry>>> admin::describe_configs_once(config_resource type, std::string name,
+                                                                                bool include_synonyms) {
+  auto conn = co_await connection_for(config_target(type, name));
+  if (!conn) co_return retry_if_retriable(conn.error());
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::describe_configs, 0, 2);
+  if (v < 0) co_return unsupported("DescribeConfigs");
+  codec::describe_configs_request req;
+  codec::describe_configs_request::describe_configs_resource res;
+  res.resource_type = static_cast<int8_t>(type);
+  res.resource_name = name;
+  req.resources.push_back(res);
+  req.include_synonyms = include_synonyms;
+  auto answered = co_await exchange<codec::describe_configs_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.results.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  const auto& r = body.results[0];
+  if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
+  std::vector<config_entry> out;
+  for (const auto& e : r.configs) out.push_back(config_entry_of(e, type, v));
+  co_return out;
 }
 
 io::task<admin_result<void>> admin::incremental_alter_configs(config_resource type, std::string name,
                                                               std::vector<config_alteration> ops) {
-  const auto until = deadline();
-  const int32_t target = config_target(type, name);
-  for (;;) {
-    auto conn = co_await connection_for(target);
-    error failure = error::of(errc::network);
-    if (conn) {
-      broker_connection* c = *conn;
-      const int16_t v = c->pick_version(codec::api_key::incremental_alter_configs, 0, 1);
-      if (v < 0) co_return admin_fail(error::of(errc::unsupported_version));
-      codec::incremental_alter_configs_request req;
-      codec::incremental_alter_configs_request::alter_configs_resource res;
-      res.resource_type = static_cast<int8_t>(type);
-      res.resource_name = name;
-      for (const auto& op : ops) {
-        codec::incremental_alter_configs_request::alterable_config ac;
-        ac.name = op.name;
-        ac.config_operation = static_cast<int8_t>(op.op);
-        if (op.op != alter_config_op::remove) ac.value = std::string_view(op.value);
-        res.configs.push_back(ac);
-      }
-      req.resources.push_back(res);
-      req.validate_only = false;
-      auto resp = co_await c->call(req, v);
-      if (resp) {
-        codec::reader rd = resp->body();
-        codec::incremental_alter_configs_response body;
-        if (!body.decode(rd, v) || body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
-        const auto& r = body.responses[0];
-        if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-        co_return admin_result<void>{};
-      }
-      failure = resp.error();
-    } else {
-      failure = conn.error();
-    }
-    if (!failure.retriable() || past(until)) co_return admin_fail(failure);
-    co_await backoff();
+  auto once = [this, type, &name, &ops] { return incremental_alter_configs_once(type, name, ops); };
+  co_return co_await with_retries<void>(once);
+}
+
+io::task<admin_attempt<void>> admin::incremental_alter_configs_once(config_resource type, std::string name,
+                                                                    std::vector<config_alteration> ops) {
+  auto conn = co_await connection_for(config_target(type, name));
+  if (!conn) co_return retry_if_retriable(conn.error());
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::incremental_alter_configs, 0, 1);
+  // No message: the configs tool falls back to AlterConfigs on this error.
+  if (v < 0) co_return admin_fail(error::of(errc::unsupported_version));
+  codec::incremental_alter_configs_request req;
+  codec::incremental_alter_configs_request::alter_configs_resource res;
+  res.resource_type = static_cast<int8_t>(type);
+  res.resource_name = name;
+  for (const auto& op : ops) {
+    codec::incremental_alter_configs_request::alterable_config ac;
+    ac.name = op.name;
+    ac.config_operation = static_cast<int8_t>(op.op);
+    if (op.op != alter_config_op::remove) ac.value = std::string_view(op.value);
+    res.configs.push_back(ac);
   }
+  req.resources.push_back(res);
+  req.validate_only = false;
+  auto answered = co_await exchange<codec::incremental_alter_configs_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  co_return answer(body.responses[0].error_code, body.responses[0].error_message);
 }
 
 io::task<admin_result<void>> admin::alter_configs(config_resource type, std::string name,
                                                   std::map<std::string, std::string> configs) {
-  const auto until = deadline();
-  const int32_t target = config_target(type, name);
-  for (;;) {
-    auto conn = co_await connection_for(target);
-    error failure = error::of(errc::network);
-    if (conn) {
-      broker_connection* c = *conn;
-      const int16_t v = c->pick_version(codec::api_key::alter_configs, 0, 2);
-      if (v < 0) co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support AlterConfigs");
-      codec::alter_configs_request req;
-      codec::alter_configs_request::alter_configs_resource res;
-      res.resource_type = static_cast<int8_t>(type);
-      res.resource_name = name;
-      for (const auto& [k, val] : configs) {
-        codec::alter_configs_request::alterable_config ac;
-        ac.name = k;
-        ac.value = std::string_view(val);
-        res.configs.push_back(ac);
-      }
-      req.resources.push_back(res);
-      req.validate_only = false;
-      auto resp = co_await c->call(req, v);
-      if (resp) {
-        codec::reader rd = resp->body();
-        codec::alter_configs_response body;
-        if (!body.decode(rd, v) || body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
-        const auto& r = body.responses[0];
-        if (r.error_code != 0) co_return admin_fail(error::from_kafka(r.error_code), opt_string(r.error_message));
-        co_return admin_result<void>{};
-      }
-      failure = resp.error();
-    } else {
-      failure = conn.error();
-    }
-    if (!failure.retriable() || past(until)) co_return admin_fail(failure);
-    co_await backoff();
-  }
+  auto once = [this, type, &name, &configs] { return alter_configs_once(type, name, configs); };
+  co_return co_await with_retries<void>(once);
+}
+
+io::task<admin_attempt<void>> admin::alter_configs_once(config_resource type, std::string name,
+                                                        std::map<std::string, std::string> configs) {
+  auto conn = co_await connection_for(config_target(type, name));
+  if (!conn) co_return retry_if_retriable(conn.error());
+  broker_connection* c = *conn;
+  const int16_t v = c->pick_version(codec::api_key::alter_configs, 0, 2);
+  if (v < 0) co_return unsupported("AlterConfigs");
+  codec::alter_configs_request req;
+  codec::alter_configs_request::alter_configs_resource res;
+  res.resource_type = static_cast<int8_t>(type);
+  res.resource_name = name;
+  res.configs = config_entries<codec::alter_configs_request::alterable_config>(configs);
+  req.resources.push_back(res);
+  req.validate_only = false;
+  auto answered = co_await exchange<codec::alter_configs_response>(c, req, v);
+  if (!answered) co_return answered.error();
+  const auto& body = answered->body;
+  if (body.responses.size() != 1) co_return admin_fail(error::of(errc::protocol));
+  co_return answer(body.responses[0].error_code, body.responses[0].error_message);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -471,20 +399,15 @@ io::task<admin_result<listed_offsets>> admin::list_offsets(std::vector<topic_par
       }
       broker_connection* c = *conn;
       const int16_t v = c->pick_version(codec::api_key::list_offsets, 1, 5);
-      if (v < 0)
-        co_return admin_fail(error::of(errc::unsupported_version), "the broker does not support ListOffsets v1+");
+      if (v < 0) co_return unsupported("ListOffsets v1+");
       codec::list_offsets_request req;
       req.replica_id = -1;
       req.isolation_level = 0;
       for (const auto& tp : tps) {
-        if (req.topics.empty() || req.topics.back().name != tp.topic) {
-          req.topics.emplace_back();
-          req.topics.back().name = tp.topic;
-        }
         codec::list_offsets_request::list_offsets_partition lp;
         lp.partition_index = tp.partition;
         lp.timestamp = timestamp;
-        req.topics.back().partitions.push_back(lp);
+        topic_entry(req.topics, tp.topic).partitions.push_back(lp);
       }
       auto resp = co_await c->call(req, v);
       if (!resp) {

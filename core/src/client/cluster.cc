@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "requests.h"
+
 #include "ringtail/base/logging.h"
 #include "ringtail/io/timer.h"
 
@@ -124,16 +126,7 @@ io::task<result<void>> cluster::refresh_once(const std::vector<std::string>& top
   broker_connection* c = *conn;
   const int16_t v = c->pick_version(codec::api_key::metadata, 1, 9);
   if (v < 0) co_return fail(errc::unsupported_version);
-  codec::metadata_request req;
-  if (!topics.empty()) {
-    req.topics.emplace();
-    for (const auto& t : topics) {
-      codec::metadata_request::metadata_request_topic rt;
-      rt.name = t;
-      req.topics->push_back(rt);
-    }
-  }
-  req.allow_auto_topic_creation = auto_create;
+  const codec::metadata_request req = metadata_request_for(topics, topics.empty(), auto_create);
   auto resp = co_await c->call(req, v);
   if (!resp) co_return unexpected{resp.error()};
   codec::reader rd = resp->body();
@@ -199,17 +192,7 @@ io::task<result<void>> cluster::create_topic(std::string name, int32_t partition
   const int16_t v = c->pick_version(codec::api_key::create_topics, 0, 7);
   if (v < 0) co_return fail(errc::unsupported_version);
   codec::create_topics_request req;
-  codec::create_topics_request::creatable_topic t;
-  t.name = name;
-  t.num_partitions = partitions;
-  t.replication_factor = replication_factor;
-  for (const auto& [k, val] : configs) {
-    codec::create_topics_request::creatable_topic_config cfg;
-    cfg.name = k;
-    cfg.value = std::string_view(val);
-    t.configs.push_back(cfg);
-  }
-  req.topics.push_back(t);
+  req.topics.push_back(creatable_topic_for(name, partitions, replication_factor, configs));
   req.timeout_ms = cfg_.connection.request_timeout_ms;
   auto resp = co_await c->call(req, v);
   if (!resp) co_return unexpected{resp.error()};

@@ -17,6 +17,8 @@ namespace client = core::client;
 
 constexpr const char* error_prefix = "Error while executing config command: ";
 
+void print_error(const std::string& message) { std::fprintf(stderr, "%s%s\n", error_prefix, message.c_str()); }
+
 struct configs_options {
   std::string bootstrap;
   bool describe = false;
@@ -172,7 +174,7 @@ io::task<int> describe(client::admin& admin, const configs_options* o) {
   std::vector<std::string> every_topic;
   auto md = co_await admin.describe_cluster(std::move(every_topic));
   if (!md) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, md.error().text().c_str());
+    print_error(md.error().text());
     co_return exit_error;
   }
   if (o->name) {
@@ -205,7 +207,7 @@ io::task<int> describe(client::admin& admin, const configs_options* o) {
     }
     auto entries = co_await admin.describe_configs(o->resource(), entity, true);
     if (!entries) {
-      std::fprintf(stderr, "%s%s\n", error_prefix, entries.error().text().c_str());
+      print_error(entries.error().text());
       co_return exit_error;
     }
     std::vector<client::config_entry> shown;
@@ -232,7 +234,7 @@ io::task<int> alter(client::admin& admin, const configs_options* o) {
   const std::string name = *o->name;
   auto current = co_await admin.describe_configs(o->resource(), name, false);
   if (!current) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, current.error().text().c_str());
+    print_error(current.error().text());
     co_return exit_error;
   }
   std::map<std::string, std::string> dynamic;
@@ -259,7 +261,7 @@ io::task<int> alter(client::admin& admin, const configs_options* o) {
     r = co_await admin.alter_configs(o->resource(), name, std::move(dynamic));
   }
   if (!r) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, r.error().text().c_str());
+    print_error(r.error().text());
     co_return exit_error;
   }
   if (name.empty()) {
@@ -270,40 +272,16 @@ io::task<int> alter(client::admin& admin, const configs_options* o) {
   co_return exit_ok;
 }
 
-io::task<int> run(client::cluster& c, const configs_options* o) {
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, err->c_str());
-    co_return exit_error;
-  }
-  client::admin admin(c, o->timeout_ms);
+io::task<int> run(client::admin& admin, const configs_options* o) {
   if (o->describe) co_return co_await describe(admin, o);
   co_return co_await alter(admin, o);
-}
-
-io::task<int> configs_main(const configs_options* o) {
-  client::cluster c(tool_client_config(o->bootstrap, "ringtail-configs", o->timeout_ms));
-  const int rc = co_await run(c, o);
-  co_await c.close();
-  co_return rc;
 }
 
 }  // namespace
 
 int run_configs(const std::vector<std::string>& args) {
-  option_parser p = make_parser();
-  if (args.empty()) {
-    std::fputs(p.help().c_str(), stderr);
-    return exit_error;
-  }
-  if (const std::string err = p.parse(args); !err.empty()) return usage_error(p, err);
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
-  configs_options o;
-  if (const std::string err = check(p, o); !err.empty()) return usage_error(p, err);
-  const configs_options* op = &o;
-  return run_tool("configs", [op](tool_context&) { return configs_main(op); });
+  const admin_tool<configs_options> tool{"configs", make_parser, check, run, print_error};
+  return run_admin_tool(tool, args);
 }
 
 }  // namespace ringtail::core::tools

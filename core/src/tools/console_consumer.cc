@@ -184,19 +184,9 @@ std::string check(const option_parser& p, consumer_options& o) {
   }
   if (p.has("group")) o.group = p.get("group");
   std::map<std::string, std::string> props;
-  for (const char* file : {"consumer.config", "command-config"}) {
-    if (!p.has(file)) continue;
-    auto loaded = load_properties(p.get(file));
-    if (!loaded) return "cannot read --" + std::string(file) + " " + p.get(file);
-    for (auto& [k, v] : *loaded) props[k] = v;
-  }
-  for (const char* opt : {"consumer-property", "command-property"}) {
-    for (const auto& kv : p.all(opt)) {
-      auto parsed = parse_key_value(kv);
-      if (!parsed) return "Invalid consumer property '" + kv + "': expected key=value";
-      props[parsed->first] = parsed->second;
-    }
-  }
+  const std::string props_error = collect_properties(p, {"consumer.config", "command-config"},
+                                                     {"consumer-property", "command-property"}, "consumer", props);
+  if (!props_error.empty()) return props_error;
   // auto.offset.reset follows --from-beginning unless a property says otherwise.
   o.consumer.auto_offset_reset = o.from_beginning ? client::offset_reset::earliest : client::offset_reset::latest;
   for (const auto& [k, v] : props) {
@@ -213,13 +203,12 @@ std::string check(const option_parser& p, consumer_options& o) {
       return "Invalid value " + isolation + " for --isolation-level: read_committed or read_uncommitted";
     }
   }
-  for (const char* opt : {"property", "formatter-property"}) {
-    for (const auto& kv : p.all(opt)) {
-      const size_t eq = kv.find('=');
-      if (eq == std::string::npos) return "Invalid formatter property '" + kv + "': expected key=value";
-      // Separators are taken as given (a tab stays a tab), as Kafka does.
-      if (auto e = apply_format_property(o.format, trim(kv.substr(0, eq)), kv.substr(eq + 1)); !e.empty()) return e;
-    }
+  std::vector<std::pair<std::string, std::string>> format_props;
+  const std::string format_error =
+      collect_raw_properties(p, {"property", "formatter-property"}, "formatter", format_props);
+  if (!format_error.empty()) return format_error;
+  for (const auto& [k, v] : format_props) {
+    if (auto e = apply_format_property(o.format, k, v); !e.empty()) return e;
   }
   if (p.has("max-messages")) {
     auto n = parse_int(p.get("max-messages"), INT32_MIN, INT32_MAX);
@@ -409,21 +398,23 @@ client::client_config consumer_client_config(const consumer_options& o) {
   return cc;
 }
 
+io::task<int> consume_connected(client::cluster& c, tool_context* ctx, const consumer_options* o, printer* out) {
+  client::consumer_config cfg = o->consumer;
+  cfg.group_id = o->group.value_or("");
+  client::consumer con(c, cfg);
+  const int rc = co_await consume(c, con, ctx, o, out);
+  co_await con.close();
+  co_return rc;
+}
+
+void print_error(const std::string& message) { std::fprintf(stderr, "ERROR %s\n", message.c_str()); }
+
 io::task<int> consumer_main(tool_context* ctx, const consumer_options* o) {
   client::cluster c(consumer_client_config(*o));
-  int rc = exit_ok;
   printer out(o->format, o->max_messages);
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    std::fprintf(stderr, "ERROR %s\n", err->c_str());
-    rc = exit_error;
-  } else {
-    client::consumer_config cfg = o->consumer;
-    cfg.group_id = o->group.value_or("");
-    client::consumer con(c, cfg);
-    rc = co_await consume(c, con, ctx, o, &out);
-    co_await con.close();
-  }
-  co_await c.close();
+  printer* outp = &out;
+  auto body = [ctx, o, outp](client::cluster& connected) { return consume_connected(connected, ctx, o, outp); };
+  const int rc = co_await run_connected(c, o->bootstrap, o->timeout_ms, print_error, body);
   (void)out.flush();
   if (rc == exit_ok) std::fprintf(stderr, "Processed a total of %lld messages\n", static_cast<long long>(out.count()));
   co_return rc;
@@ -433,13 +424,9 @@ io::task<int> consumer_main(tool_context* ctx, const consumer_options* o) {
 
 int run_console_consumer(const std::vector<std::string>& args) {
   option_parser p = make_parser();
-  if (const std::string err = p.parse(args); !err.empty()) return usage_error(p, err);
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
   consumer_options o;
-  if (const std::string err = check(p, o); !err.empty()) return usage_error(p, err);
+  auto check_into = [&o](const option_parser& parsed) { return check(parsed, o); };
+  if (auto stop = read_command_line(p, args, no_arguments::check, check_into)) return *stop;
   const consumer_options* op = &o;
   return run_tool("console-consumer", [op](tool_context& ctx) {
     // Ctrl-C ends the poll loop (the runner sets ctx.interrupted); the consumer then

@@ -156,19 +156,9 @@ std::string check(const option_parser& p, producer_options& o) {
   c.retries = 3;
   c.request_timeout_ms = 1500;
   std::map<std::string, std::string> props;
-  for (const char* file : {"producer.config", "command-config"}) {
-    if (!p.has(file)) continue;
-    auto loaded = load_properties(p.get(file));
-    if (!loaded) return "cannot read --" + std::string(file) + " " + p.get(file);
-    for (auto& [k, v] : *loaded) props[k] = v;
-  }
-  for (const char* opt : {"producer-property", "command-property"}) {
-    for (const auto& kv : p.all(opt)) {
-      auto parsed = parse_key_value(kv);
-      if (!parsed) return "Invalid producer property '" + kv + "': expected key=value";
-      props[parsed->first] = parsed->second;
-    }
-  }
+  const std::string props_error = collect_properties(p, {"producer.config", "command-config"},
+                                                     {"producer-property", "command-property"}, "producer", props);
+  if (!props_error.empty()) return props_error;
   for (const auto& [k, v] : props) {
     if (auto e = apply_producer_property(o, k, v); !e.empty()) return e;
   }
@@ -191,13 +181,11 @@ std::string check(const option_parser& p, producer_options& o) {
     if (!codec_type) return "--compression-codec must be none, gzip, snappy, lz4 or zstd";
     c.compression = *codec_type;
   }
-  for (const char* opt : {"property", "reader-property"}) {
-    for (const auto& kv : p.all(opt)) {
-      const size_t eq = kv.find('=');
-      if (eq == std::string::npos) return "Invalid reader property '" + kv + "': expected key=value";
-      // Separators are taken as given (a tab stays a tab), as Kafka does.
-      if (auto e = apply_reader_property(o.reader, trim(kv.substr(0, eq)), kv.substr(eq + 1)); !e.empty()) return e;
-    }
+  std::vector<std::pair<std::string, std::string>> reader_props;
+  const std::string reader_error = collect_raw_properties(p, {"property", "reader-property"}, "reader", reader_props);
+  if (!reader_error.empty()) return reader_error;
+  for (const auto& [k, v] : reader_props) {
+    if (auto e = apply_reader_property(o.reader, k, v); !e.empty()) return e;
   }
   const auto& r = o.reader;
   if (r.headers_delimiter == r.headers_separator) return "headers.delimiter and headers.separator may not be equal";
@@ -227,18 +215,6 @@ struct parsed_line {
   std::optional<std::string> value;
   std::vector<std::pair<std::string, std::optional<std::string>>> headers;
 };
-
-std::vector<std::string> split_on(std::string_view s, std::string_view sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.emplace_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) break;
-    start = at + sep.size();
-  }
-  return out;
-}
 
 // LineMessageReader's rules: [headers <headers.delimiter>] [key <key.separator>] value.
 // Returns an error message ("" on success).
@@ -271,7 +247,7 @@ std::string parse_line(const reader_options& r, const std::string& line, int64_t
   std::string value = line.substr(at);
   if (!is_null(value)) out.value = std::move(value);
   if (headers && !is_null(*headers)) {
-    for (const auto& pair : split_on(*headers, r.headers_separator)) {
+    for (const auto& pair : split(*headers, r.headers_separator)) {
       const size_t i = pair.find(r.headers_key_separator);
       if (i == std::string::npos) {
         if (!r.ignore_error) {
@@ -420,34 +396,30 @@ io::task<int> produce(client::cluster& c, client::producer& prod, reports* rep, 
   co_return unsent > 0 ? exit_error : exit_ok;
 }
 
+io::task<int> produce_connected(client::cluster& c, tool_context* ctx, stdin_state* in, const producer_options* o) {
+  reports rep(o->topic);
+  client::producer prod(c, o->producer, &rep);
+  int rc = co_await produce(c, prod, &rep, ctx, in, o);
+  co_await prod.close();  // sends what is buffered and waits for every acknowledgement
+  if (rep.failed() > 0) rc = exit_error;
+  co_return rc;
+}
+
+void print_error(const std::string& message) { std::fprintf(stderr, "ERROR %s\n", message.c_str()); }
+
 io::task<int> producer_main(tool_context* ctx, stdin_state* in, const producer_options* o) {
   client::cluster c(tool_client_config(o->bootstrap, o->client_id, o->timeout_ms));
-  int rc = exit_ok;
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    std::fprintf(stderr, "ERROR %s\n", err->c_str());
-    rc = exit_error;
-  } else {
-    reports rep(o->topic);
-    client::producer prod(c, o->producer, &rep);
-    rc = co_await produce(c, prod, &rep, ctx, in, o);
-    co_await prod.close();  // sends what is buffered and waits for every acknowledgement
-    if (rep.failed() > 0) rc = exit_error;
-  }
-  co_await c.close();
-  co_return rc;
+  auto body = [ctx, in, o](client::cluster& connected) { return produce_connected(connected, ctx, in, o); };
+  co_return co_await run_connected(c, o->bootstrap, o->timeout_ms, print_error, body);
 }
 
 }  // namespace
 
 int run_console_producer(const std::vector<std::string>& args) {
   option_parser p = make_parser();
-  if (const std::string err = p.parse(args); !err.empty()) return usage_error(p, err);
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
   producer_options o;
-  if (const std::string err = check(p, o); !err.empty()) return usage_error(p, err);
+  auto check_into = [&o](const option_parser& parsed) { return check(parsed, o); };
+  if (auto stop = read_command_line(p, args, no_arguments::check, check_into)) return *stop;
   const producer_options* op = &o;
   stdin_state in;
   stdin_state* inp = &in;

@@ -81,16 +81,11 @@ option_parser make_parser() {
 }
 
 std::string check(const option_parser& p, groups_options& o) {
-  int actions = 0;
-  for (const char* a : {"list", "describe", "delete", "reset-offsets", "delete-offsets"}) {
-    if (p.has(a)) {
-      ++actions;
-      o.action = a;
-    }
-  }
-  if (actions != 1) {
+  const auto action = only_action(p, {"list", "describe", "delete", "reset-offsets", "delete-offsets"});
+  if (!action) {
     return "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets";
   }
+  o.action = *action;
   if (!p.has("bootstrap-server")) return "Missing required argument \"[bootstrap-server]\"";
   o.bootstrap = p.get("bootstrap-server");
   o.groups = p.all("group");
@@ -228,6 +223,9 @@ void print_error(const std::string& message) {
   std::fprintf(stderr, "\nError: %s\n", message.c_str());
 }
 
+// Kafka's wording for a command that failed because of `why` (an admin call's error).
+void print_failure(const std::string& why) { print_error("Executing consumer group command failed due to " + why); }
+
 struct offsets_row {
   std::string topic = missing;
   std::string partition = missing;
@@ -259,7 +257,7 @@ bool announce_state(const std::string& group, const std::string& state, size_t r
 io::task<int> describe_offsets(client::admin& admin, const client::group_description* g, bool* missing_group) {
   auto committed = co_await admin.list_group_offsets(g->group_id);
   if (!committed) {
-    print_error("Executing consumer group command failed due to " + explain(committed.error()));
+    print_failure(explain(committed.error()));
     co_return exit_error;
   }
   // Rows of members (most partitions first), then committed partitions nobody owns.
@@ -287,7 +285,7 @@ io::task<int> describe_offsets(client::admin& admin, const client::group_descrip
   if (!partitions.empty()) {
     auto listed = co_await admin.list_offsets(partitions, client::latest_timestamp);
     if (!listed) {
-      print_error("Executing consumer group command failed due to " + explain(listed.error()));
+      print_failure(explain(listed.error()));
       co_return exit_error;
     }
     ends = std::move(*listed);
@@ -384,7 +382,7 @@ void describe_state(const client::group_description& g, bool* missing_group) {
 io::task<int> list_groups(client::admin& admin, const groups_options* o) {
   auto groups = co_await admin.list_groups();
   if (!groups) {
-    print_error("Executing consumer group command failed due to " + explain(groups.error()));
+    print_failure(explain(groups.error()));
     co_return exit_error;
   }
   if (!o->state_filter) {
@@ -424,7 +422,7 @@ io::task<std::vector<std::string>> target_groups(client::admin& admin, const gro
   std::vector<std::string> out;
   auto groups = co_await admin.list_groups();
   if (!groups) {
-    print_error("Executing consumer group command failed due to " + explain(groups.error()));
+    print_failure(explain(groups.error()));
     *failed = true;
     co_return out;
   }
@@ -441,7 +439,7 @@ io::task<int> describe_groups(client::admin& admin, const groups_options* o) {
   for (const auto& id : groups) {
     auto g = co_await admin.describe_group(id);
     if (!g) {
-      print_error("Executing consumer group command failed due to " + explain(g.error()));
+      print_failure(explain(g.error()));
       co_return exit_error;
     }
     if (o->view == "members") {
@@ -498,7 +496,7 @@ io::task<std::optional<std::vector<topic_partition>>> scope_partitions(
   std::vector<std::string> every_topic;
   auto md = co_await admin.describe_cluster(std::move(every_topic));
   if (!md) {
-    print_error("Executing consumer group command failed due to " + explain(md.error()));
+    print_failure(explain(md.error()));
     co_return std::nullopt;
   }
   std::vector<std::string> unknown;
@@ -535,7 +533,7 @@ io::task<std::optional<std::vector<topic_partition>>> scope_partitions(
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "" : ",") + u;
-    print_error("Executing consumer group command failed due to the topic-partitions \"" + list + "\" do not exist");
+    print_failure("the topic-partitions \"" + list + "\" do not exist");
     co_return std::nullopt;
   }
   std::sort(out.begin(), out.end());
@@ -552,8 +550,7 @@ io::task<std::optional<std::map<topic_partition, int64_t>>> plan_reset(
   auto earliest = co_await admin.list_offsets(partitions, client::earliest_timestamp);
   auto latest = co_await admin.list_offsets(partitions, client::latest_timestamp);
   if (!earliest || !latest) {
-    print_error("Executing consumer group command failed due to " +
-                explain(!earliest ? earliest.error() : latest.error()));
+    print_failure(explain(!earliest ? earliest.error() : latest.error()));
     co_return std::nullopt;
   }
   for (const auto* l : {&*earliest, &*latest}) {
@@ -567,7 +564,7 @@ io::task<std::optional<std::map<topic_partition, int64_t>>> plan_reset(
   if (o->scenario == reset_scenario::to_datetime) {
     auto t = co_await admin.list_offsets(partitions, o->scenario_value);
     if (!t) {
-      print_error("Executing consumer group command failed due to " + explain(t.error()));
+      print_failure(explain(t.error()));
       co_return std::nullopt;
     }
     by_time = std::move(*t);
@@ -615,7 +612,7 @@ io::task<int> reset_offsets(client::admin& admin, const groups_options* o) {
   for (const auto& id : groups) {
     auto g = co_await admin.describe_group(id);
     if (!g) {
-      print_error("Executing consumer group command failed due to " + explain(g.error()));
+      print_failure(explain(g.error()));
       co_return exit_error;
     }
     if (g->state != "Empty" && g->state != "Dead") {
@@ -627,7 +624,7 @@ io::task<int> reset_offsets(client::admin& admin, const groups_options* o) {
     }
     auto committed = co_await admin.list_group_offsets(id);
     if (!committed) {
-      print_error("Executing consumer group command failed due to " + explain(committed.error()));
+      print_failure(explain(committed.error()));
       co_return exit_error;
     }
     const std::map<topic_partition, int64_t>* cp = &*committed;
@@ -638,7 +635,7 @@ io::task<int> reset_offsets(client::admin& admin, const groups_options* o) {
     if (o->execute && !plan->empty()) {
       auto r = co_await admin.alter_group_offsets(id, *plan);
       if (!r) {
-        print_error("Executing consumer group command failed due to " + explain(r.error()));
+        print_failure(explain(r.error()));
         co_return exit_error;
       }
     }
@@ -666,7 +663,7 @@ io::task<int> delete_offsets(client::admin& admin, const groups_options* o) {
   std::vector<std::string> every_topic;
   auto md = co_await admin.describe_cluster(std::move(every_topic));
   if (!md) {
-    print_error("Executing consumer group command failed due to " + explain(md.error()));
+    print_failure(explain(md.error()));
     co_return exit_error;
   }
   std::vector<topic_partition> partitions;
@@ -696,7 +693,7 @@ io::task<int> delete_offsets(client::admin& admin, const groups_options* o) {
   if (!partitions.empty()) {
     auto r = co_await admin.delete_group_offsets(group, partitions);
     if (!r) {
-      print_error("Executing consumer group command failed due to " + explain(r.error()));
+      print_failure(explain(r.error()));
       co_return exit_error;
     }
     result = std::move(*r);
@@ -728,12 +725,7 @@ io::task<int> delete_offsets(client::admin& admin, const groups_options* o) {
   co_return (result.error == 0 && !partition_errors) ? exit_ok : exit_error;
 }
 
-io::task<int> run(client::cluster& c, const groups_options* o) {
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    print_error("Executing consumer group command failed due to " + *err);
-    co_return exit_error;
-  }
-  client::admin admin(c, o->timeout_ms);
+io::task<int> run(client::admin& admin, const groups_options* o) {
   if (o->action == "list") co_return co_await list_groups(admin, o);
   if (o->action == "describe") co_return co_await describe_groups(admin, o);
   if (o->action == "delete") co_return co_await delete_groups(admin, o);
@@ -741,32 +733,13 @@ io::task<int> run(client::cluster& c, const groups_options* o) {
   co_return co_await delete_offsets(admin, o);
 }
 
-io::task<int> groups_main(const groups_options* o) {
-  client::cluster c(tool_client_config(o->bootstrap, "ringtail-consumer-groups", o->timeout_ms));
-  const int rc = co_await run(c, o);
-  co_await c.close();
-  co_return rc;
-}
-
-}  // namespace
-
-int run_consumer_groups(const std::vector<std::string>& args) {
-  option_parser p = make_parser();
-  if (args.empty()) {
-    std::fputs(p.help().c_str(), stderr);
-    return exit_error;
-  }
-  if (const std::string err = p.parse(args); !err.empty()) return usage_error(p, err);
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
-  groups_options o;
-  if (const std::string err = check(p, o); !err.empty()) return usage_error(p, err);
+// check, then what needs checked options: the --to-datetime timestamp, and a warning that
+// --reset-offsets without --execute is a dry run.
+std::string check_command(const option_parser& p, groups_options& o) {
+  if (std::string err = check(p, o); !err.empty()) return err;
   if (o.scenario == reset_scenario::to_datetime) {
     auto ts = parse_datetime(trim(p.get("to-datetime")));
-    if (!ts)
-      return usage_error(p, "Error parsing timestamp '" + p.get("to-datetime") + "': expected YYYY-MM-DDTHH:mm:SS.sss");
+    if (!ts) return "Error parsing timestamp '" + p.get("to-datetime") + "': expected YYYY-MM-DDTHH:mm:SS.sss";
     o.scenario_value = *ts;
   }
   if (o.action == "reset-offsets" && !o.execute && !p.has("dry-run")) {
@@ -774,8 +747,14 @@ int run_consumer_groups(const std::vector<std::string>& args) {
                  "WARN: No action will be performed as the --execute option is missing (a dry run is the "
                  "default; add --dry-run to say so).\n");
   }
-  const groups_options* op = &o;
-  return run_tool("consumer-groups", [op](tool_context&) { return groups_main(op); });
+  return {};
+}
+
+}  // namespace
+
+int run_consumer_groups(const std::vector<std::string>& args) {
+  const admin_tool<groups_options> tool{"consumer-groups", make_parser, check_command, run, print_failure};
+  return run_admin_tool(tool, args);
 }
 
 }  // namespace ringtail::core::tools

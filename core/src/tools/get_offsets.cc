@@ -18,6 +18,15 @@ namespace client = core::client;
 
 constexpr const char* error_prefix = "Error occurred: ";
 
+void print_error(const std::string& message) { std::fprintf(stderr, "%s%s\n", error_prefix, message.c_str()); }
+
+// Command-line errors are worded like the others, without usage_error's pointer to --help
+// (as kafka-get-offsets.sh).
+int report_usage_error(const option_parser&, const std::string& message) {
+  print_error(message);
+  return exit_error;
+}
+
 // One rule of --topic-partitions: a topic regex (empty: any) and a partition range
 // [lo, hi) (Kafka's "N", "N-M", "N-", "-M", or nothing for all).
 struct partition_rule {
@@ -147,16 +156,11 @@ bool wanted(const offsets_options& o, const std::string& topic, int32_t partitio
   return o.partitions.empty() || o.partitions.count(partition) > 0;
 }
 
-io::task<int> run(client::cluster& c, const offsets_options* o) {
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, err->c_str());
-    co_return exit_error;
-  }
-  client::admin admin(c, o->timeout_ms);
+io::task<int> run(client::admin& admin, const offsets_options* o) {
   std::vector<std::string> every_topic;
   auto md = co_await admin.describe_cluster(std::move(every_topic));
   if (!md) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, md.error().text().c_str());
+    print_error(md.error().text());
     co_return exit_error;
   }
   std::vector<client::topic_partition> partitions;
@@ -176,7 +180,7 @@ io::task<int> run(client::cluster& c, const offsets_options* o) {
   }
   auto listed = co_await admin.list_offsets(partitions, o->time);
   if (!listed) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, listed.error().text().c_str());
+    print_error(listed.error().text());
     co_return exit_error;
   }
   for (const auto& [tp, e] : listed->errors) {
@@ -194,36 +198,11 @@ io::task<int> run(client::cluster& c, const offsets_options* o) {
   co_return exit_ok;
 }
 
-io::task<int> get_offsets_main(const offsets_options* o) {
-  client::cluster c(tool_client_config(o->bootstrap, "ringtail-get-offsets", o->timeout_ms));
-  const int rc = co_await run(c, o);
-  co_await c.close();
-  co_return rc;
-}
-
 }  // namespace
 
 int run_get_offsets(const std::vector<std::string>& args) {
-  option_parser p = make_parser();
-  if (args.empty()) {
-    std::fputs(p.help().c_str(), stderr);
-    return exit_error;
-  }
-  if (const std::string err = p.parse(args); !err.empty()) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, err.c_str());
-    return exit_error;
-  }
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
-  offsets_options o;
-  if (const std::string err = check(p, o); !err.empty()) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, err.c_str());
-    return exit_error;
-  }
-  const offsets_options* op = &o;
-  return run_tool("get-offsets", [op](tool_context&) { return get_offsets_main(op); });
+  const admin_tool<offsets_options> tool{"get-offsets", make_parser, check, run, print_error, report_usage_error};
+  return run_admin_tool(tool, args);
 }
 
 }  // namespace ringtail::core::tools

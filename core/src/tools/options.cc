@@ -136,6 +136,63 @@ int usage_error(const option_parser& p, const std::string& message) {
   return exit_error;
 }
 
+std::optional<int> read_command_line(option_parser& p, const std::vector<std::string>& args, no_arguments if_none,
+                                     const std::function<std::string(const option_parser&)>& check,
+                                     int (*report)(const option_parser&, const std::string&)) {
+  if (args.empty() && if_none == no_arguments::print_help) {
+    std::fputs(p.help().c_str(), stderr);
+    return exit_error;
+  }
+  if (const std::string err = p.parse(args); !err.empty()) return report(p, err);
+  if (p.has("help")) {
+    std::fputs(p.help().c_str(), stdout);
+    return exit_ok;
+  }
+  if (const std::string err = check(p); !err.empty()) return report(p, err);
+  return std::nullopt;
+}
+
+std::optional<std::string> only_action(const option_parser& p, std::initializer_list<const char*> actions) {
+  std::optional<std::string> found;
+  for (const char* a : actions) {
+    if (!p.has(a)) continue;
+    if (found) return std::nullopt;
+    found = a;
+  }
+  return found;
+}
+
+std::string collect_raw_properties(const option_parser& p, std::initializer_list<const char*> options,
+                                   const std::string& kind, std::vector<std::pair<std::string, std::string>>& out) {
+  for (const char* opt : options) {
+    for (const auto& kv : p.all(opt)) {
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos) return "Invalid " + kind + " property '" + kv + "': expected key=value";
+      out.emplace_back(trim(kv.substr(0, eq)), kv.substr(eq + 1));
+    }
+  }
+  return {};
+}
+
+std::string collect_properties(const option_parser& p, std::initializer_list<const char*> file_options,
+                               std::initializer_list<const char*> value_options, const std::string& client,
+                               std::map<std::string, std::string>& props) {
+  for (const char* file : file_options) {
+    if (!p.has(file)) continue;
+    auto loaded = load_properties(p.get(file));
+    if (!loaded) return "cannot read --" + std::string(file) + " " + p.get(file);
+    for (auto& [k, v] : *loaded) props[k] = v;
+  }
+  for (const char* opt : value_options) {
+    for (const auto& kv : p.all(opt)) {
+      auto parsed = parse_key_value(kv);
+      if (!parsed) return "Invalid " + client + " property '" + kv + "': expected key=value";
+      props[parsed->first] = parsed->second;
+    }
+  }
+  return {};
+}
+
 std::optional<int64_t> parse_int(std::string_view s, int64_t lo, int64_t hi) {
   const std::string t = trim(s);
   int64_t v = 0;
@@ -160,17 +217,19 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::vector<std::string> split(std::string_view s, char sep) {
+std::vector<std::string> split(std::string_view s, std::string_view sep) {
   std::vector<std::string> out;
   size_t start = 0;
   for (;;) {
     const size_t at = s.find(sep, start);
     out.emplace_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
-    start = at + 1;
+    start = at + sep.size();
   }
   return out;
 }
+
+std::vector<std::string> split(std::string_view s, char sep) { return split(s, std::string_view(&sep, 1)); }
 
 std::optional<std::pair<std::string, std::string>> parse_key_value(std::string_view s) {
   const size_t eq = s.find('=');

@@ -136,4 +136,47 @@ io::task<std::optional<std::string>> connect_cluster(client::cluster& c, std::st
   co_return std::nullopt;
 }
 
+io::task<int> run_connected(client::cluster& c, std::string bootstrap, int timeout_ms,
+                            void (*print_error)(const std::string&),
+                            std::function<io::task<int>(client::cluster&)> body) {
+  int rc = exit_error;
+  if (auto err = co_await connect_cluster(c, bootstrap, timeout_ms)) {
+    print_error(*err);
+  } else {
+    rc = co_await body(c);
+  }
+  co_await c.close();
+  co_return rc;
+}
+
+namespace {
+
+struct admin_run {
+  std::string client_id;
+  std::string bootstrap;
+  int timeout_ms = 0;
+  void (*print_error)(const std::string&) = nullptr;
+  admin_tool_body body;
+};
+
+io::task<int> with_admin(client::cluster& c, const admin_run* r) {
+  client::admin admin(c, r->timeout_ms);
+  co_return co_await r->body(admin);
+}
+
+io::task<int> admin_main(const admin_run* r) {
+  client::cluster c(tool_client_config(r->bootstrap, r->client_id, r->timeout_ms));
+  auto body = [r](client::cluster& connected) { return with_admin(connected, r); };
+  co_return co_await run_connected(c, r->bootstrap, r->timeout_ms, r->print_error, body);
+}
+
+}  // namespace
+
+int run_with_admin(const std::string& name, const std::string& bootstrap, int timeout_ms,
+                   void (*print_error)(const std::string&), admin_tool_body body) {
+  const admin_run r{"ringtail-" + name, bootstrap, timeout_ms, print_error, std::move(body)};
+  const admin_run* rp = &r;
+  return run_tool(name, [rp](tool_context&) { return admin_main(rp); });
+}
+
 }  // namespace ringtail::core::tools

@@ -16,6 +16,8 @@ using codec::error_code;
 
 constexpr const char* error_prefix = "Error while executing topic command : ";
 
+void print_error(const std::string& message) { std::fprintf(stderr, "%s%s\n", error_prefix, message.c_str()); }
+
 struct topics_options {
   std::string bootstrap;
   std::string action;  // list, describe, create, alter, delete
@@ -61,14 +63,9 @@ option_parser make_parser() {
 
 // Fills `o` from the parsed options; returns an error message ("" when valid).
 std::string check(const option_parser& p, topics_options& o) {
-  int actions = 0;
-  for (const char* a : {"list", "describe", "create", "alter", "delete"}) {
-    if (p.has(a)) {
-      ++actions;
-      o.action = a;
-    }
-  }
-  if (actions != 1) return "Command must include exactly one action: --list, --describe, --create, --alter or --delete";
+  const auto action = only_action(p, {"list", "describe", "create", "alter", "delete"});
+  if (!action) return "Command must include exactly one action: --list, --describe, --create, --alter or --delete";
+  o.action = *action;
   if (!p.has("bootstrap-server")) return "--bootstrap-server must be specified";
   o.bootstrap = p.get("bootstrap-server");
   if (p.has("topic")) o.topic = p.get("topic");
@@ -157,7 +154,7 @@ io::task<int> describe(client::admin& admin, const topics_options* o,
   for (const client::topic_description* t : topics) {
     auto cfg = co_await admin.describe_configs(client::config_resource::topic, t->name, false);
     if (!cfg) {
-      std::fprintf(stderr, "%s%s\n", error_prefix, explain(cfg.error(), t->name).c_str());
+      print_error(explain(cfg.error(), t->name));
       co_return exit_error;
     }
     std::string configs;
@@ -189,19 +186,13 @@ io::task<int> describe(client::admin& admin, const topics_options* o,
   co_return exit_ok;
 }
 
-io::task<int> run(client::cluster& c, const topics_options* o) {
-  if (auto err = co_await connect_cluster(c, o->bootstrap, o->timeout_ms)) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, err->c_str());
-    co_return exit_error;
-  }
-  client::admin admin(c, o->timeout_ms);
-
+io::task<int> run(client::admin& admin, const topics_options* o) {
   if (o->action == "create") {
     const std::string name = *o->topic;
     auto r = co_await admin.create_topic(name, o->partitions, o->replication_factor, o->configs);
     if (!r) {
       if (o->if_not_exists && r.error().is_kafka(error_code::topic_already_exists)) co_return exit_ok;
-      std::fprintf(stderr, "%s%s\n", error_prefix, explain(r.error(), name).c_str());
+      print_error(explain(r.error(), name));
       co_return exit_error;
     }
     std::printf("Created topic %s.\n", name.c_str());
@@ -219,7 +210,7 @@ io::task<int> run(client::cluster& c, const topics_options* o) {
   std::vector<std::string> every_topic;
   auto md = co_await admin.describe_cluster(std::move(every_topic));
   if (!md) {
-    std::fprintf(stderr, "%s%s\n", error_prefix, md.error().text().c_str());
+    print_error(md.error().text());
     co_return exit_error;
   }
   const auto topics = select_topics(*md, *o, filter ? &*filter : nullptr);
@@ -245,7 +236,7 @@ io::task<int> run(client::cluster& c, const topics_options* o) {
       }
       auto r = co_await admin.create_partitions(t->name, o->partitions);
       if (!r) {
-        std::fprintf(stderr, "%s%s\n", error_prefix, explain(r.error(), t->name).c_str());
+        print_error(explain(r.error(), t->name));
         co_return exit_error;
       }
     }
@@ -256,37 +247,18 @@ io::task<int> run(client::cluster& c, const topics_options* o) {
   for (const auto* t : topics) {
     auto r = co_await admin.delete_topic(t->name);
     if (!r) {
-      std::fprintf(stderr, "%s%s\n", error_prefix, explain(r.error(), t->name).c_str());
+      print_error(explain(r.error(), t->name));
       co_return exit_error;
     }
   }
   co_return exit_ok;
 }
 
-io::task<int> topics_main(const topics_options* o) {
-  client::cluster c(tool_client_config(o->bootstrap, "ringtail-topics", o->timeout_ms));
-  const int rc = co_await run(c, o);
-  co_await c.close();
-  co_return rc;
-}
-
 }  // namespace
 
 int run_topics(const std::vector<std::string>& args) {
-  option_parser p = make_parser();
-  if (args.empty()) {
-    std::fputs(p.help().c_str(), stderr);
-    return exit_error;
-  }
-  if (const std::string err = p.parse(args); !err.empty()) return usage_error(p, err);
-  if (p.has("help")) {
-    std::fputs(p.help().c_str(), stdout);
-    return exit_ok;
-  }
-  topics_options o;
-  if (const std::string err = check(p, o); !err.empty()) return usage_error(p, err);
-  const topics_options* op = &o;
-  return run_tool("topics", [op](tool_context&) { return topics_main(op); });
+  const admin_tool<topics_options> tool{"topics", make_parser, check, run, print_error};
+  return run_admin_tool(tool, args);
 }
 
 }  // namespace ringtail::core::tools

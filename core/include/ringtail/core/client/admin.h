@@ -43,6 +43,27 @@ inline unexpected<admin_error> admin_fail(error e, std::string message = {}) {
   return unexpected<admin_error>{admin_error{e, std::move(message)}};
 }
 
+// A failed try of an admin call, and whether another try (before the call's deadline)
+// may cure it: a lost connection, a moved controller or coordinator, a loading group.
+struct admin_failure {
+  admin_error error;
+  bool retriable = false;
+};
+
+// What one try of an admin call came to (admin's retry loop runs tries until one is
+// final): the call's result — a success, or a failure no retry cures — or an
+// admin_failure that says for itself whether to try again.
+template <typename T>
+struct admin_attempt {
+  // A final try: its result, success or failure.
+  admin_attempt(admin_result<T> r) : result(std::move(r)) {}  // NOLINT
+  // A failed try, retriable or not.
+  admin_attempt(admin_failure f) : result(unexpected{std::move(f.error)}), retriable(f.retriable) {}  // NOLINT
+
+  admin_result<T> result;
+  bool retriable = false;
+};
+
 struct topic_partition {
   std::string topic;
   int32_t partition = 0;
@@ -205,7 +226,44 @@ class admin {
                                                                std::vector<topic_partition> partitions);
 
  private:
-  // The coordinator of `group` (FindCoordinator, retried until the deadline).
+  // Runs `try_once` (a callable returning io::task<admin_attempt<T>>) until a try is final
+  // or the call's deadline (timeout_ms) has passed, waiting retry.backoff.ms between tries.
+  // The callable is called anew for each try and must not be a coroutine itself (a lambda
+  // coroutine's captures die before its frame does): it calls a named *_once coroutine.
+  template <typename T, typename TryOnce>
+  io::task<admin_result<T>> with_retries(TryOnce try_once) {
+    const auto until = deadline();
+    for (;;) {
+      admin_attempt<T> a = co_await try_once();
+      if (!a.retriable || past(until)) co_return std::move(a.result);
+      co_await backoff();
+    }
+  }
+
+  // One try of each call (the calls run them with with_retries).
+  io::task<admin_attempt<cluster_description>> metadata_once(std::vector<std::string> topics, bool all);
+  io::task<admin_attempt<void>> create_topic_once(std::string name, int32_t partitions, int16_t replication_factor,
+                                                  std::map<std::string, std::string> configs);
+  io::task<admin_attempt<void>> delete_topic_once(std::string name);
+  io::task<admin_attempt<void>> create_partitions_once(std::string name, int32_t total);
+  io::task<admin_attempt<std::vector<config_entry>>> describe_configs_once(config_resource type, std::string name,
+                                                                           bool include_synonyms);
+  io::task<admin_attempt<void>> incremental_alter_configs_once(config_resource type, std::string name,
+                                                               std::vector<config_alteration> ops);
+  io::task<admin_attempt<void>> alter_configs_once(config_resource type, std::string name,
+                                                   std::map<std::string, std::string> configs);
+  io::task<admin_attempt<broker_connection*>> coordinator_once(std::string group, broker_node* node);
+  // The consumer groups one broker coordinates.
+  io::task<admin_attempt<std::vector<group_listing>>> list_groups_once(int32_t broker_id);
+  io::task<admin_attempt<group_description>> describe_group_once(std::string group);
+  io::task<admin_attempt<void>> delete_group_once(std::string group);
+  io::task<admin_attempt<std::map<topic_partition, int64_t>>> list_group_offsets_once(std::string group);
+  io::task<admin_attempt<void>> alter_group_offsets_once(std::string group, std::map<topic_partition, int64_t> offsets);
+  io::task<admin_attempt<deleted_offsets>> delete_group_offsets_once(std::string group,
+                                                                     std::vector<topic_partition> partitions);
+
+  // The coordinator of `group` (FindCoordinator, retried until the deadline); its node
+  // in `*node` when not null.
   io::task<admin_result<broker_connection*>> coordinator(const std::string& group, broker_node* node);
   io::task<admin_result<broker_connection*>> controller_connection();
   io::task<admin_result<cluster_description>> metadata(std::vector<std::string> topics, bool all);

@@ -9,6 +9,8 @@
 #include <regex.h>
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +80,38 @@ class option_parser {
 // exit_error.
 int usage_error(const option_parser& p, const std::string& message);
 
+// Whether a tool run without any argument prints its help and fails (Kafka's admin
+// scripts do), or checks its options like any other command line (the console scripts).
+enum class no_arguments { print_help, check };
+
+// The steps every tool takes with its command line before it runs, as Kafka's scripts
+// take them: no argument at all (see no_arguments); --help prints the help on stdout
+// (exit_ok); a malformed command line, or options `check` rejects (it fills the tool's
+// own options and returns a message, "" when they are valid), go to `report` —
+// usage_error unless the tool words its errors otherwise. Returns the exit code when the
+// tool stops here, nullopt when it should run.
+std::optional<int> read_command_line(option_parser& p, const std::vector<std::string>& args, no_arguments if_none,
+                                     const std::function<std::string(const option_parser&)>& check,
+                                     int (*report)(const option_parser&, const std::string&) = usage_error);
+
+// The one of `actions` (flags) the command line gives; nullopt when it gives none or
+// several.
+std::optional<std::string> only_action(const option_parser& p, std::initializer_list<const char*> actions);
+
+// The key=value pairs the `options` give, in order: keys trimmed, values as given (a
+// separator such as a tab stays what it is, as Kafka takes them). `kind` names them in
+// errors ("formatter"). Returns an error message, "" on success.
+std::string collect_raw_properties(const option_parser& p, std::initializer_list<const char*> options,
+                                   const std::string& kind, std::vector<std::pair<std::string, std::string>>& out);
+
+// A client's properties as Kafka's console scripts take them: the .properties files the
+// `file_options` name, then the key=value pairs of the `value_options` (later ones win),
+// into `props`. `client` names the client in errors ("consumer"). Returns an error
+// message, "" on success.
+std::string collect_properties(const option_parser& p, std::initializer_list<const char*> file_options,
+                               std::initializer_list<const char*> value_options, const std::string& client,
+                               std::map<std::string, std::string>& props);
+
 // Parses a whole decimal integer in [lo, hi].
 std::optional<int64_t> parse_int(std::string_view s, int64_t lo, int64_t hi);
 // "true"/"false", case-insensitive, surrounding blanks ignored (Kafka's rule).
@@ -109,6 +143,8 @@ class topic_pattern {
 };
 
 std::string trim(std::string_view s);
+// The pieces of `s` between the separators (one piece, `s`, when there is none).
+std::vector<std::string> split(std::string_view s, std::string_view sep);
 std::vector<std::string> split(std::string_view s, char sep);
 
 // Java's "%-Ns": `s` padded with spaces to at least `width`.

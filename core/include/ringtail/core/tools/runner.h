@@ -10,14 +10,18 @@
 // dump: they end the tool with a one-line message.
 //
 // Also the bootstrap step every tool shares: connect to the --bootstrap-server list
-// within a deadline and fail with a message naming the servers when none answers.
+// within a deadline and fail with a message naming the servers when none answers; and
+// the whole of an admin tool's entry point, from its command line to its admin client.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "ringtail/core/client/admin.h"
 #include "ringtail/core/client/cluster.h"
+#include "ringtail/core/tools/options.h"
 #include "ringtail/io/task.h"
 
 namespace ringtail::core::tools {
@@ -42,5 +46,51 @@ client::client_config tool_client_config(const std::string& bootstrap, const std
 // the cluster's metadata. On failure returns a message naming the servers and the
 // cause ("cannot reach bootstrap server(s) h:p within 1500 ms: network error: ...").
 io::task<std::optional<std::string>> connect_cluster(client::cluster& c, std::string bootstrap, int timeout_ms);
+
+// Connects `c` to `bootstrap` (connect_cluster, within `timeout_ms`) and runs `body` on
+// it; when no server answers, prints the reason with `print_error` and returns
+// exit_error. Closes `c` after, either way.
+io::task<int> run_connected(client::cluster& c, std::string bootstrap, int timeout_ms,
+                            void (*print_error)(const std::string&),
+                            std::function<io::task<int>(client::cluster&)> body);
+
+// What an admin tool does with its admin client; returns the exit code.
+using admin_tool_body = std::function<io::task<int>(client::admin&)>;
+
+// run_tool for an admin tool: a cluster for `bootstrap` with client.id "ringtail-<name>",
+// run_connected, and `body` with an admin client whose calls have `timeout_ms` each.
+int run_with_admin(const std::string& name, const std::string& bootstrap, int timeout_ms,
+                   void (*print_error)(const std::string&), admin_tool_body body);
+
+// An admin tool (topics, configs, consumer-groups, get-offsets) as its entry point runs
+// it. `Options` are the tool's parsed options, with `bootstrap` and `timeout_ms` among
+// them.
+template <typename Options>
+struct admin_tool {
+  std::string name;  // "topics": error lines, and client.id "ringtail-topics"
+  option_parser (*make_parser)();
+  // Fills the options; returns an error message, "" when they are valid.
+  std::string (*check)(const option_parser&, Options&);
+  // The work, with the cluster reachable: returns the exit code.
+  io::task<int> (*run)(client::admin&, const Options*);
+  // How the tool words an error (a cluster it cannot reach).
+  void (*print_error)(const std::string&);
+  // How it reports a bad command line.
+  int (*report_usage)(const option_parser&, const std::string&) = usage_error;
+};
+
+// An admin tool's entry point: read_command_line (the help when there is no argument),
+// then run_with_admin. Returns the process exit code.
+template <typename Options>
+int run_admin_tool(const admin_tool<Options>& tool, const std::vector<std::string>& args) {
+  option_parser p = tool.make_parser();
+  Options o;
+  auto check_into = [&tool, &o](const option_parser& parsed) { return tool.check(parsed, o); };
+  if (auto stop = read_command_line(p, args, no_arguments::print_help, check_into, tool.report_usage)) return *stop;
+  const Options* op = &o;
+  auto run = tool.run;
+  return run_with_admin(tool.name, o.bootstrap, o.timeout_ms, tool.print_error,
+                        [run, op](client::admin& admin) { return run(admin, op); });
+}
 
 }  // namespace ringtail::core::tools
