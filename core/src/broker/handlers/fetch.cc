@@ -39,6 +39,8 @@ struct fetch_item {
 
 struct fetch_round {
   std::map<unsigned, std::vector<fetch_item*>> by_shard;
+  // Each owner shard's append_sequence() when this round's read there began.
+  std::map<unsigned, uint64_t> seen;
   int32_t budget = 0;  // response max_bytes left
 };
 
@@ -65,10 +67,13 @@ io::task<void> read_here(std::vector<fetch_item*>* items, int32_t* budget, bool*
   }
 }
 
-io::task<void> read_on(unsigned shard, std::vector<fetch_item*>* items, int32_t* budget, bool* first) {
+io::task<void> read_on(unsigned shard, std::vector<fetch_item*>* items, int32_t* budget, bool* first, uint64_t* seen) {
   // Shards are read one after another so the byte budget is shared exactly.
   const unsigned origin = io::this_shard();
-  co_await io::submit_to(shard, [items, budget, first, origin] { return read_here(items, budget, first, origin); });
+  co_await io::submit_to(shard, [items, budget, first, origin, seen] {
+    *seen = local_shard().append_sequence();
+    return read_here(items, budget, first, origin);
+  });
 }
 
 // Long-poll support: a wait on one owner shard, cancellable from the origin shard.
@@ -85,8 +90,9 @@ struct wait_group {
 
 // On an owner shard: waits for any append on this shard (a spurious wake-up only costs
 // a re-read) or the deadline, or until the origin cancels the wait.
-io::task<void> wait_here(remote_wait* w, int64_t wait_ms) {
+io::task<void> wait_here(remote_wait* w, int64_t wait_ms, uint64_t seen) {
   if (w->cancelled) co_return;
+  if (local_shard().append_sequence() != seen) co_return;  // appended since the read
   io::cancel_token token;
   w->token = &token;
   local_shard().add_append_waiter(&token);
@@ -99,8 +105,8 @@ io::task<void> wait_here(remote_wait* w, int64_t wait_ms) {
 
 namespace {
 
-io::task<void> wait_on(unsigned shard, remote_wait* w, int64_t wait_ms, wait_group* g) {
-  co_await io::submit_to(shard, [w, wait_ms] { return wait_here(w, wait_ms); });
+io::task<void> wait_on(unsigned shard, remote_wait* w, int64_t wait_ms, uint64_t seen, wait_group* g) {
+  co_await io::submit_to(shard, [w, wait_ms, seen] { return wait_here(w, wait_ms, seen); });
   g->fired = true;
   --g->left;
   g->any_done.notify_all();
@@ -154,7 +160,10 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
   for (;;) {
     int32_t budget = max_bytes;
     bool first = true;
-    for (auto& [shard, list] : round.by_shard) co_await read_on(shard, &list, &budget, &first);
+    for (auto& [shard, list] : round.by_shard) {
+      uint64_t* seen = &round.seen[shard];
+      co_await read_on(shard, &list, &budget, &first, seen);
+    }
     int64_t total = 0;
     bool any_error = false;
     for (const auto& it : items) {
@@ -172,7 +181,7 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
     wait_group g;
     g.left = round.by_shard.size();
     size_t i = 0;
-    for (auto& [shard, list] : round.by_shard) io::spawn(wait_on(shard, &waits[i++], wait_ms, &g));
+    for (auto& [shard, list] : round.by_shard) io::spawn(wait_on(shard, &waits[i++], wait_ms, round.seen[shard], &g));
     while (!g.fired) (void)co_await g.any_done.wait();
     i = 0;
     for (auto& [shard, list] : round.by_shard) {

@@ -68,7 +68,11 @@ class shard_state {
   void remove_append_waiter(io::cancel_token* t) {
     std::erase(append_waiters_, t);
   }
+  // Bumped by every append; a fetch notes it before reading so that an append landing
+  // between its read and its wait (while either is suspended) ends the wait at once.
+  uint64_t append_sequence() const noexcept { return append_sequence_; }
   void notify_appended() {
+    ++append_sequence_;
     auto waiters = std::move(append_waiters_);
     append_waiters_.clear();
     for (io::cancel_token* t : waiters) t->cancel();
@@ -77,6 +81,7 @@ class shard_state {
  private:
   std::unique_ptr<const metadata_image> image_ = std::make_unique<metadata_image>();
   std::vector<io::cancel_token*> append_waiters_;
+  uint64_t append_sequence_ = 0;
   log::uring_storage storage_;
   log::real_clock clock_;
   log::recent_append_cache cache_;
