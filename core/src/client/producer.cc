@@ -327,12 +327,14 @@ io::task<void> producer::run_sender() {
     const auto now = io::clock::now();
     const auto linger = std::chrono::milliseconds(cfg_.linger_ms);
     io::clock::time_point next_deadline = io::clock::time_point::max();
-    // Close batches whose linger has passed (all of them when flushing or when the
-    // buffer is full: nothing else would make room).
+    // Close batches whose linger has passed; when flushing or when the buffer is full
+    // (nothing else would make room), also those whose partition has nothing closed
+    // waiting — closing more while closed batches still queue would only cut the open
+    // batch short, and a full buffer would then keep producing ever smaller batches.
     const bool urgent = flushing_ || closing_ || buffered_bytes_ * 10 >= cfg_.buffer_memory * 9;
     for (size_t i = 0; i < open_partitions_.size();) {
       partition_state* p = open_partitions_[i];
-      if (urgent || p->open->created + linger <= now) {
+      if ((urgent && p->ready.empty()) || p->open->created + linger <= now) {
         close_batch(*p);  // swaps the last entry into i
       } else {
         next_deadline = std::min(next_deadline, p->open->created + linger);
