@@ -7,7 +7,9 @@
 #
 # usage: perf/run-bench.sh [BUILD_DIR]        (default build/rel; needs app/ringtail)
 # env:   BROKER_BIN (broker binary, default the same ringtail), RECORDS (default 2000000), DURATION_S (workload runs, default 10),
-#        THREADS (generator shards, default 2), RKBENCH_SRC (rkbench.c path)
+#        THREADS (generator shards, default 2), RKBENCH_SRC (rkbench.c path),
+#        DATA_DIR (the broker's log.dirs parent, default a temporary directory; a tmpfs such as
+#        /dev/shm takes the disk's writeback out, so the clients' own ceilings show)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,8 +50,11 @@ rm -f "$WORK/dd.bin"  # also warms the VM's memory for the runs below (MACHINE.m
 echo "machine: loopback TCP ${LOOP_MBS} MB/s (iperf3, 1 stream), sequential write ${DD_MBS} MB/s (dd, fdatasync at end)"
 
 # --- the broker -------------------------------------------------------------------
-mkdir -p "$WORK/data"
-"$BROKER_BIN" broker --override "listeners=PLAINTEXT://$BOOT" --override "log.dirs=$WORK/data" >"$WORK/broker.log" 2>&1 &
+DATA=${DATA_DIR:-$WORK}/ringtail-bench-data.$$
+mkdir -p "$DATA"
+trap 'cleanup; rm -rf "$DATA"' EXIT
+echo "broker data: $DATA ($(findmnt -no FSTYPE -T "$DATA" 2>/dev/null || echo '?'))"
+"$BROKER_BIN" broker --override "listeners=PLAINTEXT://$BOOT" --override "log.dirs=$DATA" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/broker.log" && break; sleep 0.1; done
 grep -q "listening on" "$WORK/broker.log" || { cat "$WORK/broker.log"; exit 1; }
@@ -120,6 +125,13 @@ PY
 }
 
 : >"$WORK/rows"
+# Warm-up, not measured: the first run against a fresh broker otherwise pays for the
+# VM faulting in the broker's memory (MACHINE.md: cold memory is several times slower)
+# and would penalise whichever tool goes first.
+"$RT" perf produce --bootstrap-server "$BOOT" --topic warmup --partitions 1 --num-records "$RECORDS" --record-size 1024 \
+  --acks 1 --linger-ms 5 --batch-size 65536 --threads "$THREADS" --quiet >/dev/null 2>&1 || true
+"$RT" perf consume --bootstrap-server "$BOOT" --topic warmup --num-records "$RECORDS" --from-beginning true \
+  --threads "$THREADS" --quiet >/dev/null 2>&1 || true
 SMALL=$((RECORDS))
 BIG=$((RECORDS / 4))
 # Same producer settings for both tools: acks=1, linger 5 ms, batch 64 KiB, no compression.
