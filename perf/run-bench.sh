@@ -53,7 +53,7 @@ echo "machine: loopback TCP ${LOOP_MBS} MB/s (iperf3, 1 stream), sequential writ
 DATA=${DATA_DIR:-$WORK}/ringtail-bench-data.$$
 mkdir -p "$DATA"
 trap 'cleanup; rm -rf "$DATA"' EXIT
-echo "broker data: $DATA ($(findmnt -no FSTYPE -T "$DATA" 2>/dev/null || echo '?'))"
+echo "broker data: $DATA ($(findmnt -no FSTYPE -T "$DATA" 2>/dev/null | head -1))"
 "$BROKER_BIN" broker --override "listeners=PLAINTEXT://$BOOT" --override "log.dirs=$DATA" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/broker.log" && break; sleep 0.1; done
