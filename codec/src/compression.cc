@@ -486,6 +486,14 @@ std::string_view to_string(compression_type c) noexcept {
   return "invalid";
 }
 
+std::optional<compression_type> compression_type_from_name(std::string_view name) noexcept {
+  for (uint8_t i = 0; i <= compression_type_max; ++i) {
+    const auto c = static_cast<compression_type>(i);
+    if (to_string(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
 uint32_t xxhash32(std::span<const std::byte> bytes, uint32_t seed) noexcept {
   const std::byte* p = bytes.data();
   size_t n = bytes.size();

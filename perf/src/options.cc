@@ -11,14 +11,6 @@ namespace ringtail::perf {
 
 namespace {
 
-std::optional<codec::compression_type> parse_codec(const std::string& s) {
-  if (s == "none") return codec::compression_type::none;
-  if (s == "gzip") return codec::compression_type::gzip;
-  if (s == "snappy") return codec::compression_type::snappy;
-  if (s == "lz4") return codec::compression_type::lz4;
-  if (s == "zstd") return codec::compression_type::zstd;
-  return std::nullopt;
-}
 
 std::string trim(std::string s) {
   auto ns = [](unsigned char c) { return !std::isspace(c); };
@@ -63,7 +55,7 @@ bool apply(options& o, const std::string& key, const std::string& v) {
     o.payload_file = v;
   } else if (key == "acks") o.acks = v == "all" ? int16_t{-1} : static_cast<int16_t>(i32());
   else if (key == "compression-type" || key == "compression") {
-    auto c = parse_codec(v);
+    auto c = codec::compression_type_from_name(v);
     if (!c) throw std::invalid_argument("compression");
     o.compression = *c;
   } else if (key == "compression-level") o.compression_level = i32();

@@ -45,6 +45,16 @@ const compression_type all_codecs[] = {compression_type::none, compression_type:
 
 class Codec : public ::testing::TestWithParam<compression_type> {};
 
+TEST(CompressionNames, RoundTripAndRejectUnknown) {
+  for (uint8_t i = 0; i <= compression_type_max; ++i) {
+    const auto c = static_cast<compression_type>(i);
+    EXPECT_EQ(compression_type_from_name(to_string(c)), c);
+  }
+  EXPECT_FALSE(compression_type_from_name("LZ4").has_value());  // Kafka's names are lower case
+  EXPECT_FALSE(compression_type_from_name("").has_value());
+  EXPECT_FALSE(compression_type_from_name("brotli").has_value());
+}
+
 TEST_P(Codec, RoundTripsVariousPayloads) {
   for (const std::string& payload : {std::string(), std::string("x"), json_records(1000), json_records(200 * 1024),
                                      random_bytes(100 * 1024, 9), std::string(300 * 1024, '\0')}) {

@@ -78,14 +78,6 @@ option_parser make_parser() {
   return p;
 }
 
-std::optional<codec::compression_type> parse_codec(const std::string& s) {
-  if (s == "none") return codec::compression_type::none;
-  if (s == "gzip") return codec::compression_type::gzip;
-  if (s == "snappy") return codec::compression_type::snappy;
-  if (s == "lz4") return codec::compression_type::lz4;
-  if (s == "zstd") return codec::compression_type::zstd;
-  return std::nullopt;
-}
 
 std::string apply_producer_property(producer_options& o, const std::string& key, const std::string& value) {
   auto& c = o.producer;
@@ -98,7 +90,7 @@ std::string apply_producer_property(producer_options& o, const std::string& key,
     else if (v == "0") c.acks = client::acks_none;
     else return bad();
   } else if (key == "compression.type") {
-    auto codec_type = parse_codec(trim(value));
+    auto codec_type = codec::compression_type_from_name(trim(value));
     if (!codec_type) return bad();
     c.compression = *codec_type;
   } else if (key == "enable.idempotence") {
@@ -177,7 +169,7 @@ std::string check(const option_parser& p, producer_options& o) {
     if (auto e = apply_producer_property(o, key, p.get(opt)); !e.empty()) return "--" + std::string(opt) + ": " + e;
   }
   if (p.has("compression-codec")) {
-    auto codec_type = parse_codec(trim(p.get("compression-codec")));
+    auto codec_type = codec::compression_type_from_name(trim(p.get("compression-codec")));
     if (!codec_type) return "--compression-codec must be none, gzip, snappy, lz4 or zstd";
     c.compression = *codec_type;
   }

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,8 @@ enum class compression_type : uint8_t { none = 0, gzip = 1, snappy = 2, lz4 = 3,
 inline constexpr uint8_t compression_type_max = 4;
 
 std::string_view to_string(compression_type c) noexcept;
+// The inverse, for `compression.type` values: "none", "gzip", "snappy", "lz4", "zstd".
+std::optional<compression_type> compression_type_from_name(std::string_view name) noexcept;
 
 // An allocator whose resize() leaves new bytes uninitialised: decompressors write every
 // byte they expose, and zero-filling the buffer first would cost as much as a memcpy.
