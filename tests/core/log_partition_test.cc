@@ -506,3 +506,106 @@ TEST(PartitionLog, ForEachBatchAndRemove) {
     EXPECT_FALSE(ls.has_value());
   });
 }
+
+namespace {
+
+// Reads from `from` to the log end as a consumer does (each read from the last one's
+// next offset); returns the batches and counts the read() calls.
+io::task<std::vector<batch_info>> read_sequentially(rlog::partition_log& l, int64_t from, size_t max_bytes,
+                                                    int* calls) {
+  std::vector<batch_info> out;
+  int64_t next = from;
+  while (next < l.log_end_offset()) {
+    auto rd = co_await l.read(next, max_bytes, INT64_MAX, true);
+    ++*calls;
+    EXPECT_TRUE(rd.has_value());
+    if (!rd || rd->chunks.empty()) break;
+    EXPECT_LE(rd->size_bytes, std::max<size_t>(max_bytes, rd->chunks.front().bytes.size()));
+    for (auto& b : batches_of(flatten(*rd))) out.push_back(std::move(b));
+    next = rd->next_offset;
+  }
+  co_return out;
+}
+
+}  // namespace
+
+TEST(PartitionLog, SequentialReadsTakeOneFileReadEach) {
+  rlog::log_config c = small_config();
+  c.segment_bytes = 64 * 1024;
+  fixture f(1, c);
+  f.cache.~recent_append_cache();
+  new (&f.cache) rlog::recent_append_cache(0);  // every read from the segments
+  run_on_shards(1, [&]() -> io::task<void> {
+    auto l = co_await open_log(f);
+    std::mt19937_64 rng(3);
+    std::vector<std::vector<std::byte>> appended;
+    for (int i = 0; i < 300; ++i) {
+      auto b = make_batch(static_cast<int>(rng() % 3) + 1, rng() % 1500, i);
+      auto r = co_await l->append(std::span(b), 0, std::nullopt);
+      EXPECT_TRUE(r.has_value());
+      appended.push_back(b);
+    }
+    EXPECT_GT(l->segment_count(), 3u);
+    for (const size_t budget : {size_t{6000}, size_t{20'000}}) {
+      int calls = 0;
+      const uint64_t reads0 = f.fs.reads();
+      auto got = co_await read_sequentially(*l, 0, budget, &calls);
+      EXPECT_EQ(got.size(), appended.size());
+      for (size_t i = 0; i < std::min(got.size(), appended.size()); ++i) EXPECT_EQ(got[i].bytes, appended[i]);
+      // One file read per call; a lookup (index + a scan read) only where a segment starts.
+      EXPECT_LE(f.fs.reads() - reads0, static_cast<uint64_t>(calls) + l->segment_count() + 1) << "budget " << budget;
+    }
+    // After a truncation the remembered positions are forgotten: reads from the offsets
+    // a consumer had reached return the new batches.
+    int64_t cut = 0;
+    for (size_t i = 0; i < 150; ++i) cut = batches_of(appended[i]).back().last_offset + 1;
+    EXPECT_TRUE((co_await l->truncate_to(cut)).has_value());
+    appended.resize(150);
+    for (int i = 0; i < 100; ++i) {
+      auto b = make_batch(static_cast<int>(rng() % 4) + 1, rng() % 900, 1000 + i, 0x33);
+      auto r = co_await l->append(std::span(b), 0, std::nullopt);
+      EXPECT_TRUE(r.has_value());
+      appended.push_back(b);
+    }
+    int calls = 0;
+    auto got = co_await read_sequentially(*l, 0, 6000, &calls);
+    EXPECT_EQ(got.size(), appended.size());
+    for (size_t i = 0; i < std::min(got.size(), appended.size()); ++i) {
+      EXPECT_EQ(got[i].bytes, appended[i]) << "batch " << i;
+      EXPECT_TRUE(got[i].crc_ok);
+    }
+    EXPECT_TRUE((co_await l->close()).has_value());
+  });
+}
+
+TEST(PartitionLog, SequentialReadOfABatchLargerThanTheBudget) {
+  rlog::log_config c = small_config();
+  c.segment_bytes = 1 << 20;
+  fixture f(1, c);
+  f.cache.~recent_append_cache();
+  new (&f.cache) rlog::recent_append_cache(0);
+  run_on_shards(1, [&]() -> io::task<void> {
+    auto l = co_await open_log(f);
+    auto small1 = make_batch(1, 100, 1);
+    auto big = make_batch(2, 20'000, 2);
+    auto small2 = make_batch(1, 100, 3);
+    (void)co_await l->append(std::span(small1), 0, std::nullopt);
+    (void)co_await l->append(std::span(big), 0, std::nullopt);
+    (void)co_await l->append(std::span(small2), 0, std::nullopt);
+    auto r1 = co_await l->read(0, 500, INT64_MAX, true);
+    EXPECT_EQ(flatten(*r1), small1);
+    EXPECT_EQ(r1->next_offset, 1);
+    // The next read starts at a known position, but the batch there does not fit.
+    auto r2 = co_await l->read(1, 500, INT64_MAX, false);
+    EXPECT_TRUE(r2.has_value() && r2->chunks.empty());
+    auto r3 = co_await l->read(1, 500, INT64_MAX, true);  // KIP-74: the whole batch anyway
+    EXPECT_EQ(flatten(*r3), big);
+    EXPECT_EQ(r3->next_offset, 3);
+    auto r4 = co_await l->read(3, 500, INT64_MAX, true);
+    EXPECT_EQ(flatten(*r4), small2);
+    // A limit below the batch at a known position: nothing.
+    auto r5 = co_await l->read(1, 1 << 20, 2, true);
+    EXPECT_TRUE(r5.has_value() && r5->chunks.empty());
+    EXPECT_TRUE((co_await l->close()).has_value());
+  });
+}

@@ -48,6 +48,17 @@ std::optional<offset_index::entry> offset_index::lookup(int64_t offset) const {
   return at(lo - 1);
 }
 
+std::optional<offset_index::entry> offset_index::lookup_position(uint64_t position) const {
+  size_t lo = 0, hi = entries();  // first entry with position > target
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (at(mid).position <= position) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == 0) return std::nullopt;
+  return at(lo - 1);
+}
+
 void offset_index::append(int64_t offset, uint32_t position) {
   if (auto l = last()) {
     RT_ASSERT(offset > l->offset && position > l->position, "offset index entries must increase");

@@ -1,5 +1,5 @@
-// partition_log: appends, reads, flushes, truncation and retention. Opening and
-// recovery are in recovery.cc.
+// partition_log: reads, flushes, truncation and retention. Appends are in append.cc,
+// opening and recovery in recovery.cc.
 #include "ringtail/core/log/partition_log.h"
 
 #include <algorithm>
@@ -15,24 +15,13 @@ namespace ringtail::core::log {
 
 using codec::detail::load_be;
 
-struct partition_log::pending_append {
-  std::span<std::byte> bytes;
-  int32_t leader_epoch = codec::no_partition_leader_epoch;
-  std::optional<int64_t> append_time_ms;
-  int64_t offset_count = 0;  // offsets the batches take (sum of last_offset_delta + 1)
-  int64_t records = 0;
-  int64_t max_timestamp = codec::no_timestamp;
-  std::optional<result<append_result>> out;
-  // Set once the group holding this append is written (or failed): `out` may be set
-  // provisionally before that, so waiters must look at this flag, not at `out`.
-  bool done = false;
-};
-
 partition_log::partition_log(std::string dir, log_config cfg, storage& fs, clock& clk, recent_append_cache* cache)
     : dir_(std::move(dir)), cfg_(cfg), fs_(fs), clock_(clk), cache_(cache) {}
 
 partition_log::~partition_log() {
-  RT_ASSERT(!appending_ && !flushing_ && !timer_running_, "partition_log destroyed with work in flight");
+  RT_ASSERT(!appends_busy() && queue_.empty() && !flushing_ && !timer_running_,
+            "partition_log destroyed with work in flight");
+  *alive_ = false;
 }
 
 void partition_log::set_high_watermark(int64_t hw) {
@@ -60,231 +49,6 @@ std::shared_ptr<segment> partition_log::segment_for(int64_t offset) const {
 void partition_log::on_leo_advanced() {
   if (hw_follows_leo_) high_watermark_ = log_end_offset_;
   if (first_unflushed_append_ms_ < 0 && flushed_offset_ < log_end_offset_) first_unflushed_append_ms_ = clock_.now_ms();
-}
-
-// ---------------------------------------------------------------------------------------
-// Append
-
-io::task<result<append_result>> partition_log::append(std::span<std::byte> batches, int32_t leader_epoch,
-                                                      std::optional<int64_t> log_append_time_ms) {
-  if (closed_) co_return unexpected{errc::closed};
-  if (failed_) co_return unexpected{errc::log_failed};
-  pending_append p;
-  p.bytes = batches;
-  p.leader_epoch = leader_epoch;
-  p.append_time_ms = log_append_time_ms;
-  // The broker validated the batches; check the framing we rely on to patch and index.
-  codec::record_batch_reader reader(batches);
-  size_t count = 0;
-  while (true) {
-    auto b = reader.next();
-    if (!b) co_return unexpected{errc::invalid_batch};
-    if (!*b) break;
-    if ((*b)->last_offset_delta() < 0) co_return unexpected{errc::invalid_batch};
-    p.offset_count += int64_t{(*b)->last_offset_delta()} + 1;
-    p.records += (*b)->record_count();
-    p.max_timestamp = std::max(p.max_timestamp, log_append_time_ms ? *log_append_time_ms : (*b)->max_timestamp());
-    ++count;
-  }
-  if (count == 0 || reader.truncated_tail() || reader.position() != batches.size()) {
-    co_return unexpected{errc::invalid_batch};
-  }
-  if (batches.size() > static_cast<size_t>(cfg_.segment_bytes)) co_return unexpected{errc::batch_too_large};
-
-  queue_.push_back(&p);
-  // Whoever finds no writer running becomes it and writes everything queued, in order.
-  while (!p.done) {
-    if (!appending_) {
-      appending_ = true;
-      auto d = co_await drain_appends();
-      (void)d;
-      appending_ = false;
-      appended_.notify_all();
-    } else {
-      (void)co_await appended_.wait();
-    }
-  }
-  RT_ASSERT(p.out.has_value(), "append finished without a result");
-  result<append_result> out = std::move(*p.out);
-  if (!out) co_return out;
-  // flush.messages: the append returns once an fdatasync covers it (shared with every
-  // append that is due at the same time: group commit).
-  if (messages_appended_ - messages_at_last_flush_ >= cfg_.flush_messages) {
-    auto f = co_await wait_flushed(out->last_offset + 1);
-    if (!f) co_return unexpected{f.error()};
-  }
-  out->log_start_offset = log_start_offset_;
-  co_return out;
-}
-
-io::task<result<void>> partition_log::drain_appends() {
-  constexpr size_t group_appends_max = 64;  // bounds the iovecs of one write
-  while (!queue_.empty()) {
-    const size_t n = std::min(queue_.size(), group_appends_max);
-    std::vector<pending_append*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    const std::vector<pending_append*> members = group;
-    co_await write_group(std::move(group));
-    for (pending_append* m : members) m->done = true;
-    appended_.notify_all();
-  }
-  co_return result<void>{};
-}
-
-bool partition_log::should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
-                                int64_t incoming_max_timestamp, int64_t now) const {
-  // Kafka's LogSegment.shouldRoll. Age is the incoming batch's timestamp minus the
-  // segment's first batch timestamp (timeWaitedForRoll), or wall time since creation
-  // when the segment has no timestamp.
-  if (s.size_bytes() > 0 && s.size_bytes() + incoming_bytes > static_cast<uint64_t>(cfg_.segment_bytes)) return true;
-  if (s.size_bytes() > 0) {
-    const int64_t waited = s.first_batch_timestamp() >= 0 ? incoming_max_timestamp - s.first_batch_timestamp()
-                                                          : now - s.created_ms();
-    if (waited > cfg_.roll_ms) return true;
-  }
-  if (s.size_bytes() > 0 && s.index_full()) return true;
-  return incoming_last_offset - s.base_offset() > INT32_MAX;  // relative offsets are int32
-}
-
-io::task<void> partition_log::write_group(std::vector<pending_append*> group) {
-  std::vector<pending_append*> run;
-  std::vector<buffer_ref> owners;
-  std::vector<std::span<const std::byte>> parts;
-  uint64_t run_bytes = 0;
-  for (pending_append* p : group) {
-    if (closed_) {
-      p->out = unexpected{errc::closed};
-      continue;
-    }
-    if (failed_) {
-      p->out = unexpected{errc::log_failed};
-      continue;
-    }
-    const int64_t now = clock_.now_ms();
-    // Roll decisions see the bytes of this run as already in the segment.
-    const uint64_t in_segment = run_bytes;
-    const bool roll_due = [&] {
-      if (active_->size_bytes() + in_segment > 0 &&
-          active_->size_bytes() + in_segment + p->bytes.size() > static_cast<uint64_t>(cfg_.segment_bytes))
-        return true;
-      return should_roll(*active_, p->bytes.size(), next_offset_ + p->offset_count - 1, p->max_timestamp, now);
-    }();
-    if (roll_due) {
-      if (!run.empty()) {
-        (void)co_await write_run(run, owners, parts, run_bytes);
-        run.clear();
-        owners.clear();
-        parts.clear();
-        run_bytes = 0;
-      }
-      if (failed_) {
-        p->out = unexpected{errc::log_failed};
-        continue;
-      }
-      if (active_->size_bytes() > 0) {
-        auto r = co_await roll();
-        if (!r) {
-          p->out = unexpected{r.error()};
-          continue;
-        }
-      }
-    }
-    // Offsets are assigned here, in queue order; the bytes are patched in place
-    // (base offset and leader epoch are outside the CRC).
-    append_result ar;
-    ar.base_offset = next_offset_;
-    size_t pos = 0;
-    while (pos < p->bytes.size()) {
-      const size_t size =
-          static_cast<size_t>(load_be<int32_t>(p->bytes.data() + pos + codec::batch_layout::batch_length)) +
-          codec::log_overhead_bytes;
-      auto m = codec::mutable_record_batch_view::parse(p->bytes.subspan(pos, size));
-      RT_ASSERT(m.has_value(), "batch framing checked in append()");
-      m->set_base_offset(next_offset_);
-      m->set_partition_leader_epoch(p->leader_epoch);
-      if (p->append_time_ms) m->set_log_append_time(*p->append_time_ms);
-      const auto v = m->view();
-      ar.max_timestamp = std::max(ar.max_timestamp, v.max_timestamp());
-      next_offset_ = v.next_offset();
-      pos += size;
-    }
-    ar.last_offset = next_offset_ - 1;
-    if (p->append_time_ms) ar.log_append_time_ms = *p->append_time_ms;
-    p->out = ar;  // provisional: replaced by an error if the write fails
-    if (cache_.enabled()) {
-      // One copy into a buffer the cache and the write share, at the file's alignment.
-      const size_t skew = (active_->size_bytes() + run_bytes) % page_bytes;
-      buffer_ref buf = buffer::make(skew + p->bytes.size());
-      std::memcpy(buf->data() + skew, p->bytes.data(), p->bytes.size());
-      parts.emplace_back(buf->data() + skew, p->bytes.size());
-      owners.push_back(std::move(buf));
-    } else {
-      parts.emplace_back(p->bytes.data(), p->bytes.size());
-      owners.emplace_back();
-    }
-    run.push_back(p);
-    run_bytes += p->bytes.size();
-  }
-  if (!run.empty()) (void)co_await write_run(run, owners, parts, run_bytes);
-}
-
-io::task<result<void>> partition_log::write_run(std::vector<pending_append*>& run, std::vector<buffer_ref>& owners,
-                                                std::vector<std::span<const std::byte>>& parts, uint64_t run_bytes) {
-  auto w = co_await active_->write(parts, run_bytes);
-  if (!w) {
-    if (w.error() == errc::log_failed) failed_ = true;
-    for (pending_append* p : run) p->out = unexpected{w.error()};
-    next_offset_ = log_end_offset_;
-    co_return unexpected{w.error()};
-  }
-  const int64_t now = clock_.now_ms();
-  uint64_t position = active_->size_bytes();
-  for (size_t i = 0; i < run.size(); ++i) {
-    const std::span<const std::byte> bytes = parts[i];
-    size_t at = 0;
-    while (at < bytes.size()) {
-      const size_t size = static_cast<size_t>(load_be<int32_t>(bytes.data() + at + codec::batch_layout::batch_length)) +
-                          codec::log_overhead_bytes;
-      auto v = codec::record_batch_view::parse(bytes.subspan(at, size));
-      RT_ASSERT(v.has_value(), "written batch parses");
-      active_->on_batch_appended(*v, position, now);
-      position += size;
-      at += size;
-    }
-    const auto& ar = **run[i]->out;
-    RT_ASSERT(ar.base_offset == log_end_offset_, "appends advance the log end offset in order");
-    log_end_offset_ = ar.last_offset + 1;
-    messages_appended_ += run[i]->records;
-    if (owners[i]) cache_.add(ar.base_offset, ar.last_offset + 1, owners[i], bytes);
-  }
-  on_leo_advanced();
-  if (active_->index().bytes().unwritten().size() + active_->timeindex().bytes().unwritten().size() >= 8192) {
-    auto ix = co_await active_->write_indexes();
-    if (!ix) RT_LOG_WARN("log %s: index write failed (rebuilt at recovery)", dir_.c_str());
-  }
-  co_return result<void>{};
-}
-
-io::task<result<void>> partition_log::roll() {
-  std::shared_ptr<segment> old = active_;
-  // Kafka flushes the old segment when it rolls (flushUptoOffsetExclusive): from here on
-  // its bytes are durable and recovery starts at the new segment.
-  auto f = co_await old->finalize();
-  if (!f) {
-    if (f.error() == errc::log_failed) failed_ = true;
-    co_return f;
-  }
-  flushed_offset_ = std::max(flushed_offset_, old->next_offset());
-  if (flushed_offset_ >= log_end_offset_) {
-    messages_at_last_flush_ = messages_appended_;
-    first_unflushed_append_ms_ = -1;
-  }
-  auto s = co_await segment::create(fs_, dir_, next_offset_, cfg_, clock_.now_ms());
-  if (!s) co_return unexpected{s.error()};
-  segments_[(*s)->base_offset()] = *s;
-  active_ = *s;
-  recovery_point_ = active_->base_offset();
-  co_return co_await write_checkpoint();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,6 +103,45 @@ io::task<void> partition_log::flush_timer_loop() {
 // ---------------------------------------------------------------------------------------
 // Read
 
+namespace {
+
+// The whole batches at the start of `bytes`, read from a batch boundary in a segment:
+// those whose last offset is below `limit`, the first one holding `offset` (with
+// `base_at_offset`, starting exactly at it). Stops at a cut batch (the read ended in it)
+// and at anything that does not look like a batch.
+struct whole_batches {
+  size_t bytes = 0;              // length of the batches kept
+  int64_t next_offset = -1;      // after the last one kept
+  bool first_reaches_limit = false;  // nothing to return: the first batch ends at or past `limit`
+};
+
+whole_batches take_whole_batches(std::span<const std::byte> bytes, int64_t offset, int64_t limit,
+                                 bool base_at_offset) {
+  whole_batches w;
+  size_t at = 0;
+  while (at + codec::record_batch_header_bytes <= bytes.size()) {
+    const std::byte* p = bytes.data() + at;
+    const int32_t length = load_be<int32_t>(p + codec::batch_layout::batch_length);
+    if (length < codec::batch_length_min || load_be<int8_t>(p + codec::batch_layout::magic) != codec::record_batch_magic)
+      break;
+    const size_t size = static_cast<size_t>(length) + codec::log_overhead_bytes;
+    if (at + size > bytes.size()) break;
+    const int64_t base = load_be<int64_t>(p + codec::batch_layout::base_offset);
+    const int64_t last = base + load_be<int32_t>(p + codec::batch_layout::last_offset_delta);
+    if (at == 0 && (last < offset || (base_at_offset && base != offset))) break;
+    if (last >= limit) {
+      w.first_reaches_limit = at == 0;
+      break;
+    }
+    at += size;
+    w.bytes = at;
+    w.next_offset = last + 1;
+  }
+  return w;
+}
+
+}  // namespace
+
 io::task<result<read_result>> partition_log::read(int64_t offset, size_t max_bytes, int64_t max_offset_exclusive,
                                                   bool min_one_message) {
   if (closed_) co_return unexpected{errc::closed};
@@ -356,6 +159,29 @@ io::task<result<read_result>> partition_log::read(int64_t offset, size_t max_byt
   std::shared_ptr<segment> seg = segment_for(offset);
   if (!seg) seg = segments_.begin()->second;
   while (seg) {
+    // A sequential reader: the batch holding `offset` starts where the last read ended.
+    // One read of the file, no index lookup or scan.
+    if (const std::optional<uint64_t> start = seg->known_batch_start(offset)) {
+      const size_t budget = static_cast<size_t>(std::min<uint64_t>(seg->size_bytes() - *start, max_bytes));
+      const size_t want = seg->read_extent(*start, budget);
+      if (want >= codec::record_batch_header_bytes) {
+        const uint64_t epoch = seg->positions_epoch();
+        auto c = co_await seg->read(*start, want);
+        if (!c) co_return unexpected{c.error()};
+        const whole_batches w = take_whole_batches(c->bytes, offset, limit, /*base_at_offset=*/true);
+        if (w.first_reaches_limit) co_return out;
+        if (w.bytes > 0) {
+          out.size_bytes = w.bytes;
+          out.next_offset = w.next_offset;
+          out.chunks.push_back(chunk{std::move(c->owner), c->bytes.first(w.bytes)});
+          seg->remember_batch_start(w.next_offset, *start + w.bytes, epoch);
+          co_return out;
+        }
+      }
+      // The first batch is larger than the budget (KIP-74 decides, below) or was not
+      // where it was expected: look it up.
+    }
+    const uint64_t epoch = seg->positions_epoch();
     auto found = co_await seg->find(offset);
     if (!found) co_return unexpected{found.error()};
     if (!*found) {
@@ -366,34 +192,23 @@ io::task<result<read_result>> partition_log::read(int64_t offset, size_t max_byt
     }
     const batch_position first = **found;
     if (first.last_offset >= limit) co_return out;
-    uint64_t end = seg->size_bytes();
-    if (limit < seg->next_offset()) {
-      auto lp = co_await seg->find(limit);
-      if (!lp) co_return unexpected{lp.error()};
-      if (*lp) end = (*lp)->position;
-    }
-    const uint64_t avail = end - first.position;
+    const uint64_t avail = seg->size_bytes() - first.position;
     size_t want = static_cast<size_t>(std::min<uint64_t>(avail, max_bytes));
     if (first.size_bytes > want) {
       if (!min_one_message) co_return out;
       want = first.size_bytes;  // KIP-74: one whole batch even beyond max_bytes
+    } else {
+      want = std::max<size_t>(seg->read_extent(first.position, want), first.size_bytes);
     }
     auto c = co_await seg->read(first.position, want);
     if (!c) co_return unexpected{c.error()};
-    // Keep whole batches only.
-    const std::span<const std::byte> bytes = c->bytes;
-    size_t keep = 0;
-    while (keep + codec::record_batch_header_bytes <= bytes.size()) {
-      const size_t size = static_cast<size_t>(load_be<int32_t>(bytes.data() + keep + codec::batch_layout::batch_length)) +
-                          codec::log_overhead_bytes;
-      if (keep + size > bytes.size()) break;
-      out.next_offset = load_be<int64_t>(bytes.data() + keep) +
-                        load_be<int32_t>(bytes.data() + keep + codec::batch_layout::last_offset_delta) + 1;
-      keep += size;
-    }
-    RT_ASSERT(keep > 0, "a read returns at least the first batch it looked up");
-    out.size_bytes = keep;
-    out.chunks.push_back(chunk{std::move(c->owner), bytes.first(keep)});
+    // Whole batches below the limit only (batches past it may have been read).
+    const whole_batches w = take_whole_batches(c->bytes, offset, limit, /*base_at_offset=*/false);
+    RT_ASSERT(w.bytes > 0, "a read returns at least the first batch it looked up");
+    out.size_bytes = w.bytes;
+    out.next_offset = w.next_offset;
+    out.chunks.push_back(chunk{std::move(c->owner), c->bytes.first(w.bytes)});
+    seg->remember_batch_start(w.next_offset, first.position + w.bytes, epoch);
     co_return out;
   }
   co_return out;
@@ -466,8 +281,11 @@ io::task<result<std::optional<timestamp_offset>>> partition_log::max_timestamp_o
 // Truncation, DeleteRecords, retention
 
 io::task<void> partition_log::wait_appends_idle() {
-  while (appending_) (void)co_await appended_.wait();
-  while (flushing_) (void)co_await flushed_.wait();
+  // Both at once: a writer may start while a flush is awaited, and the other way round.
+  while (appends_busy() || flushing_) {
+    if (appends_busy()) (void)co_await appended_.wait();
+    else (void)co_await flushed_.wait();
+  }
 }
 
 io::task<result<void>> partition_log::truncate_to(int64_t offset) {
@@ -476,7 +294,7 @@ io::task<result<void>> partition_log::truncate_to(int64_t offset) {
   if (offset < log_start_offset_) co_return unexpected{errc::offset_out_of_range};
   co_await wait_appends_idle();
   if (offset >= log_end_offset_) co_return result<void>{};
-  appending_ = true;  // holds appends off
+  appends_held_ = true;
   result<void> out;
   // Segments starting at or after the cut go entirely (the first one is emptied instead).
   while (segments_.size() > 1 && std::prev(segments_.end())->first >= offset) {
@@ -501,8 +319,7 @@ io::task<result<void>> partition_log::truncate_to(int64_t offset) {
     auto c = co_await write_checkpoint();
     if (!c && out) out = c;
   }
-  appending_ = false;
-  appended_.notify_all();
+  resume_appends();
   co_return out;
 }
 

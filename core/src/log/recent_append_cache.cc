@@ -23,6 +23,24 @@ void recent_append_cache::unlink(entry* e) {
   size_bytes_ -= e->bytes.size();
 }
 
+std::span<std::byte> recent_append_cache::stage(size_t bytes, uint64_t file_position, buffer_ref& owner) {
+  const size_t skew = static_cast<size_t>(file_position % page_bytes);
+  if (bytes > stage_bytes_max) {
+    owner = buffer::make(skew + bytes);
+    return std::span(owner->data() + skew, bytes);
+  }
+  // The first place at or after the used part of the chunk with the file's alignment.
+  size_t at = stage_chunk_used_ + (skew + page_bytes - stage_chunk_used_ % page_bytes) % page_bytes;
+  if (!stage_chunk_ || at + bytes > stage_chunk_->size()) {
+    stage_chunk_ = buffer::make(stage_chunk_bytes);
+    at = skew;
+  }
+  RT_ASSERT(at % page_bytes == skew && at + bytes <= stage_chunk_->size(), "staging keeps the file's alignment");
+  stage_chunk_used_ = at + bytes;
+  owner = stage_chunk_;
+  return std::span(stage_chunk_->data() + at, bytes);
+}
+
 void recent_append_cache::evict_to_fit(uint64_t incoming) {
   while (head_ != nullptr && size_bytes_ + incoming > budget_bytes_) head_->partition->drop_oldest();
 }

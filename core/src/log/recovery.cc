@@ -206,7 +206,7 @@ io::task<result<void>> partition_log::write_checkpoint() {
 io::task<result<void>> partition_log::close() {
   if (closed_) co_return result<void>{};
   co_await wait_appends_idle();
-  appending_ = true;
+  appends_held_ = true;
   closed_ = true;  // appends queued from here on fail with errc::closed
   timer_cancel_.cancel();
   while (timer_running_) (void)co_await timer_done_.wait();
@@ -236,22 +236,20 @@ io::task<result<void>> partition_log::close() {
   }
   for (auto& [base, s] : segments_) (void)co_await s->close();
   cache_.clear();
-  appending_ = false;
-  appended_.notify_all();
+  resume_appends();
   co_return out;
 }
 
 io::task<result<void>> partition_log::remove() {
   if (!closed_) {
     co_await wait_appends_idle();
-    appending_ = true;
+    appends_held_ = true;
     closed_ = true;
     timer_cancel_.cancel();
     while (timer_running_) (void)co_await timer_done_.wait();
     for (auto& [base, s] : segments_) (void)co_await s->close();
     cache_.clear();
-    appending_ = false;
-    appended_.notify_all();
+    resume_appends();
   }
   segments_.clear();
   active_.reset();

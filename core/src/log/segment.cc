@@ -68,9 +68,15 @@ io::task<result<std::shared_ptr<segment>>> segment::create(storage& fs, std::str
   auto r = co_await s->open_files(true);
   if (!r) co_return unexpected{r.error()};
   // A file left over by an earlier life of the log (e.g. after truncation) must not leak
-  // old bytes into the new segment.
+  // old bytes into the new segment. Only non-empty files are cut: on ext4 a truncate to
+  // size 0 marks the file for "auto_da_alloc", so closing it later starts writeback of
+  // all its dirty pages inside close() — on the shard thread, for up to a segment's
+  // worth of pages (seen in profiles of the benchmarks).
   const std::array<storage_file*, 3> files{s->log_.get(), s->index_file_.get(), s->time_index_file_.get()};
   for (storage_file* f : files) {
+    auto size = co_await f->size();
+    if (!size) co_return unexpected{to_log_errc(size.error())};
+    if (*size == 0) continue;
     auto t = co_await f->truncate(0);
     if (!t) co_return unexpected{to_log_errc(t.error())};
   }
@@ -106,6 +112,8 @@ void segment::reset_state() {
   offset_of_max_timestamp_ = -1;
   first_batch_timestamp_ = codec::no_timestamp;
   bytes_since_index_entry_ = 0;
+  read_positions_.fill(known_position{});
+  ++positions_epoch_;
 }
 
 void segment::on_batch_appended(const codec::record_batch_view& batch, uint64_t position, int64_t now_ms) {
@@ -224,22 +232,28 @@ io::task<result<uint64_t>> segment::recover() {
   co_return cut;
 }
 
-io::task<result<void>> segment::write(std::span<const std::span<const std::byte>> parts, uint64_t total_bytes) {
-  RT_ASSERT(size_bytes_ + total_bytes <= static_cast<uint64_t>(INT32_MAX), "segment positions are int32");
-  auto r = co_await log_->write_at(size_bytes_, parts);
+io::task<result<void>> segment::write_at(uint64_t position, std::span<const std::span<const std::byte>> parts,
+                                         uint64_t total_bytes) {
+  RT_ASSERT(position >= size_bytes_ && position + total_bytes <= static_cast<uint64_t>(INT32_MAX),
+            "segment writes go after the accounted bytes; positions are int32");
+  auto r = co_await log_->write_at(position, parts);
   if (r) {
     unsynced_ = true;
     co_return result<void>{};
   }
-  // A short write may have left part of a batch behind; cut it so the file holds only
-  // acknowledged batches (a later append would otherwise land after garbage).
-  const errc e = to_log_errc(r.error());
   RT_LOG_WARN("log %s: write of %llu bytes at %llu failed: %s", log_path().c_str(),
-              static_cast<unsigned long long>(total_bytes), static_cast<unsigned long long>(size_bytes_),
+              static_cast<unsigned long long>(total_bytes), static_cast<unsigned long long>(position),
               r.error().message().c_str());
+  co_return unexpected{to_log_errc(r.error())};
+}
+
+io::task<result<void>> segment::cut_back() {
+  // A short write may have left part of a batch behind (and later writes bytes after
+  // it); the file must hold only accounted batches, or the next append would land after
+  // garbage.
   auto t = co_await log_->truncate(size_bytes_);
   if (!t) co_return unexpected{errc::log_failed};
-  co_return unexpected{e};
+  co_return result<void>{};
 }
 
 io::task<result<void>> segment::write_index_file(storage_file& f, index_bytes& b) {
@@ -341,6 +355,37 @@ io::task<result<chunk>> segment::read(uint64_t position, size_t len) {
   if (*n != len) co_return unexpected{errc::storage_error};
   const std::span<const std::byte> bytes(buf->data() + skew, len);
   co_return chunk{std::move(buf), bytes};
+}
+
+std::optional<uint64_t> segment::known_batch_start(int64_t offset) const {
+  for (const known_position& k : read_positions_) {
+    if (k.offset == offset && k.position < size_bytes_) return k.position;
+  }
+  return std::nullopt;
+}
+
+void segment::remember_batch_start(int64_t offset, uint64_t position, uint64_t epoch) {
+  if (epoch != positions_epoch_ || position > size_bytes_) return;  // cut while the read ran
+  for (known_position& k : read_positions_) {
+    if (k.offset == offset) {
+      k.position = position;
+      return;
+    }
+  }
+  read_positions_[read_positions_next_] = known_position{offset, position};
+  read_positions_next_ = (read_positions_next_ + 1) % read_positions_.size();
+}
+
+size_t segment::read_extent(uint64_t start, size_t budget) const {
+  const uint64_t end = start + budget;
+  if (end >= size_bytes_) return budget;  // to the end of the segment: ends on a boundary
+  // Reading past the last known boundary is worth it while the tail is short (small
+  // batches: index entries every index.interval.bytes, so the tail holds whole batches
+  // and at most one cut one); a long tail is (part of) one big batch that cannot fit.
+  const uint64_t tail_bytes_max = std::max<uint64_t>(2 * page_bytes, 2 * static_cast<uint64_t>(cfg_.index_interval_bytes));
+  const auto e = index_.lookup_position(end);
+  if (e && e->position > start && end - e->position > tail_bytes_max) return static_cast<size_t>(e->position - start);
+  return budget;
 }
 
 io::task<result<int64_t>> segment::truncate_to(int64_t offset) {

@@ -24,6 +24,7 @@ class sim_file final : public storage_file {
 
   io::task<io::result<size_t>> read_at(uint64_t offset, std::span<std::byte> buf) override {
     co_await reschedule{};
+    ++fs_->reads_;
     const auto& d = st_->data;
     if (offset >= d.size()) co_return size_t{0};
     const size_t n = std::min<size_t>(buf.size(), d.size() - offset);
@@ -33,6 +34,7 @@ class sim_file final : public storage_file {
 
   io::task<io::result<void>> write_at(uint64_t offset, std::span<const std::span<const std::byte>> data) override {
     co_await reschedule{};
+    ++fs_->writes_;
     size_t total = 0;
     for (const auto& d : data) total += d.size();
     if (fs_->fail_writes_no_space_ > 0 || fs_->chance(fs_->faults_.no_space_probability)) {

@@ -44,6 +44,9 @@ class offset_index {
 
   // The last entry at or before `offset`; std::nullopt: scan from position 0.
   std::optional<entry> lookup(int64_t offset) const;
+  // The last entry at or before file position `position` (a batch boundary there or
+  // before it); std::nullopt if none.
+  std::optional<entry> lookup_position(uint64_t position) const;
   void append(int64_t offset, uint32_t position);
   // Drops entries for offsets >= `offset`.
   void truncate_to(int64_t offset);

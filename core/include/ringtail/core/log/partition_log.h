@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,6 +72,14 @@ struct timestamp_offset {
   int64_t offset = -1;
 };
 
+// What the append path did since open (observability, benchmarks): how well concurrent
+// appends were grouped into writes.
+struct append_stats {
+  uint64_t appends = 0;  // appends written (successfully or not)
+  uint64_t writes = 0;   // vectored writes of the .log file they took
+  uint64_t bytes = 0;    // bytes those writes carried
+};
+
 struct open_stats {
   bool clean = false;
   size_t segments = 0;
@@ -93,7 +102,11 @@ class partition_log {
   // patches base offsets and the leader epoch in place (and the timestamp when
   // `log_append_time_ms` is set, which recomputes the CRC), writes them, maintains
   // indexes, and — if flush.messages is due — returns only after the fdatasync covering
-  // them. Concurrent appends are written in order and grouped into one write.
+  // them. Returns once the bytes are in the page cache (a killed process loses nothing
+  // acknowledged). Concurrent appends are written in arrival order and grouped: while
+  // one write is in flight, later appends queue and go out together in the next
+  // (vectored) write; each append completes when the write holding it does, and a
+  // failed write fails exactly the appends it held (see append.cc).
   io::task<result<append_result>> append(std::span<std::byte> batches, int32_t leader_epoch,
                                          std::optional<int64_t> log_append_time_ms);
 
@@ -124,6 +137,7 @@ class partition_log {
   uint64_t size_bytes() const;
   size_t segment_count() const { return segments_.size(); }
   const open_stats& stats_at_open() const { return open_stats_; }
+  const append_stats& append_counters() const { return append_stats_; }
   const log_config& config() const { return cfg_; }
   // AlterConfigs: later appends, rolls, flushes and retention checks use the new values.
   void update_config(const log_config& cfg) { cfg_ = cfg; }
@@ -164,10 +178,11 @@ class partition_log {
 
   io::task<result<void>> load();
   io::task<result<void>> write_checkpoint();
-  io::task<result<void>> drain_appends();
-  io::task<void> write_group(std::vector<pending_append*> group);
-  io::task<result<void>> write_run(std::vector<pending_append*>& run, std::vector<buffer_ref>& owners,
-                                   std::vector<std::span<const std::byte>>& parts, uint64_t run_bytes);
+  io::task<void> write_loop();
+  io::task<void> write_group();
+  io::task<result<void>> write_run(uint64_t run_bytes);
+  void finish_append(pending_append* p);
+  void resume_appends();
   io::task<result<void>> roll();
   bool should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
                    int64_t incoming_max_timestamp, int64_t now) const;
@@ -197,10 +212,27 @@ class partition_log {
   int64_t checkpointed_log_start_offset_ = -1;
   open_stats open_stats_;
 
-  // Appends: queued, written in order by whichever append found no writer running.
-  std::vector<pending_append*> queue_;
-  bool appending_ = false;
+  // Appends (append.cc): queued in arrival order and written by one writer task at a
+  // time (write_loop), spawned by an append that found none; one write in flight.
+  // truncate_to()/close() hold appends off (appends_held_) once the writer is idle;
+  // `appended_` fires whenever the append path becomes idle.
+  enum class writer_state : uint8_t {
+    none,       // no writer task
+    running,    // writing: the append path is busy
+    lingering,  // idle, but the task waits one pass for appends before it ends
+  };
+  bool appends_busy() const { return writer_ == writer_state::running || appends_held_; }
+  std::deque<pending_append*> queue_;
+  std::vector<pending_append*> group_;              // the writer's: appends of this write
+  std::vector<pending_append*> run_;                // … of this run (a roll splits a group)
+  std::vector<std::span<const std::byte>> run_parts_;  // their bytes, patched in place
+  writer_state writer_ = writer_state::none;
+  bool appends_held_ = false;
+  // Cleared by the destructor: a lingering writer may outlive the log (it then ends
+  // without touching it). The log may be destroyed whenever no append is in flight.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   io::event appended_;
+  append_stats append_stats_;
 
   // Flushes (group commit).
   int64_t flushed_offset_ = 0;

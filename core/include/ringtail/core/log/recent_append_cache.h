@@ -11,6 +11,15 @@
 //
 // An entry is added only after its bytes are written to the segment, so every cached
 // offset is below the log end offset; truncation drops entries from the back.
+//
+// Staging: the bytes of an append are copied once, before they are written, into a
+// buffer the write and the cache then share (the request's own buffer is released when
+// the append returns). Those buffers are carved out of large shard-wide chunks
+// (stage_chunk_bytes, recycled through the buffer pool), so an append allocates
+// nothing, memory stays warm (MACHINE.md: cold VM memory) and what the cache holds is
+// close to its budget. Bytes bound for file position p land at an address that is p
+// modulo 4096, so the kernel's copy into the page cache is page-aligned; consecutive
+// writes of one partition are contiguous in a chunk.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +46,12 @@ class recent_append_cache {
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 
+  // Room for `bytes` bytes bound for file position `file_position` (see Staging above);
+  // `owner` keeps them alive. Runs larger than stage_bytes_max get a buffer of their own.
+  static constexpr size_t stage_chunk_bytes = size_t{1} << 20;
+  static constexpr size_t stage_bytes_max = stage_chunk_bytes / 4;
+  std::span<std::byte> stage(size_t bytes, uint64_t file_position, buffer_ref& owner);
+
   struct entry {
     int64_t base_offset;
     int64_t next_offset;
@@ -59,6 +74,8 @@ class recent_append_cache {
   uint64_t misses_ = 0;
   entry* head_ = nullptr;  // oldest
   entry* tail_ = nullptr;  // newest
+  buffer_ref stage_chunk_;     // the chunk being filled
+  size_t stage_chunk_used_ = 0;
 };
 
 class partition_cache {
@@ -69,6 +86,10 @@ class partition_cache {
   partition_cache& operator=(const partition_cache&) = delete;
 
   bool enabled() const { return shard_ != nullptr && shard_->budget_bytes() > 0; }
+  // recent_append_cache::stage (only when enabled()).
+  std::span<std::byte> stage(size_t bytes, uint64_t file_position, buffer_ref& owner) {
+    return shard_->stage(bytes, file_position, owner);
+  }
   // Caches `bytes` (whole batches with offsets [base_offset, next_offset)) owned by `owner`.
   void add(int64_t base_offset, int64_t next_offset, buffer_ref owner, std::span<const std::byte> bytes);
   // Appends to `out` the whole batches from the one holding `offset`, while their

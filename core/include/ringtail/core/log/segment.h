@@ -14,6 +14,7 @@
 // delete_files().
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,11 +82,17 @@ class segment {
   std::string index_path() const;
   std::string time_index_path() const;
 
-  // Writes `parts` (whole batches, offsets already assigned) at size_bytes(). On failure
-  // the file is cut back to size_bytes() (a short write leaves no partial batch); if
-  // even that fails the returned error is log_failed.
-  io::task<result<void>> write(std::span<const std::span<const std::byte>> parts, uint64_t total_bytes);
-  // Bookkeeping for one batch whose bytes write() has put at `position`: end offset,
+  // Writes `parts` (whole batches, offsets already assigned) at `position` >=
+  // size_bytes() (writes of later batches may be in flight at once: the partition log
+  // accounts them in order). After a failure part of the bytes may be in the file:
+  // cut_back() removes them.
+  io::task<result<void>> write_at(uint64_t position, std::span<const std::span<const std::byte>> parts,
+                                  uint64_t total_bytes);
+  // Cuts the file back to size_bytes(), the bytes of the batches accounted so far (a
+  // failed or short write leaves no partial batch, and nothing after it). log_failed if
+  // that fails.
+  io::task<result<void>> cut_back();
+  // Bookkeeping for one batch whose bytes write_at() has put at `position`: end offset,
   // size, max timestamp, index entries.
   void on_batch_appended(const codec::record_batch_view& batch, uint64_t position, int64_t now_ms);
 
@@ -103,6 +110,26 @@ class segment {
   io::task<result<std::optional<batch_position>>> find(int64_t offset);
   // Reads [position, position + len) into a new page-aligned buffer.
   io::task<result<chunk>> read(uint64_t position, size_t len);
+
+  // Sequential reads. A read remembers where the batch after the last one it returned
+  // starts; the next read from that offset (a consumer's next fetch) starts there, with
+  // no index lookup and no scan — one file read per fetch. Positions of appended
+  // batches never move; truncation and recovery forget them (reset_state). The last
+  // read_positions_max are kept (a few consumers reading the partition at once).
+  static constexpr size_t read_positions_max = 8;
+  // The position of the batch whose base offset is `offset`, if a read learned it and
+  // the segment holds bytes there.
+  std::optional<uint64_t> known_batch_start(int64_t offset) const;
+  // Changes whenever batch positions may have changed (truncation, recovery): a read
+  // remembers a position only if it did not change while the read was in flight.
+  uint64_t positions_epoch() const { return positions_epoch_; }
+  void remember_batch_start(int64_t offset, uint64_t position, uint64_t epoch);
+  // How many bytes to read from `start` (a batch boundary) for a budget of `budget`
+  // bytes (at most size_bytes() - start). Reading up to the budget ends in the middle
+  // of a batch, whose bytes are read in vain (and again by the next read); when the
+  // offset index knows a batch boundary before that point and more than a little would
+  // be wasted, the read ends at the boundary instead.
+  size_t read_extent(uint64_t start, size_t budget) const;
 
   // Drops every batch with last_offset >= `offset` (the batch holding `offset` too) and
   // makes the cut durable. Returns the new next_offset.
@@ -136,6 +163,13 @@ class segment {
   int64_t last_modified_ms_;
   uint64_t bytes_since_index_entry_ = 0;
   bool unsynced_ = false;
+  struct known_position {
+    int64_t offset = -1;  // base offset of the batch at `position`; -1: unused
+    uint64_t position = 0;
+  };
+  std::array<known_position, read_positions_max> read_positions_{};
+  size_t read_positions_next_ = 0;  // the slot to overwrite next (oldest)
+  uint64_t positions_epoch_ = 0;
 };
 
 }  // namespace ringtail::core::log

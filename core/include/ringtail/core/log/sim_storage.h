@@ -61,6 +61,8 @@ class sim_storage final : public storage {
   bool has_file(const std::string& path) const { return files_.count(path) != 0; }
   std::vector<std::byte> contents(const std::string& path) const;
   uint64_t syncs() const { return syncs_; }
+  uint64_t reads() const { return reads_; }    // read_at calls, any file
+  uint64_t writes() const { return writes_; }  // write_at calls, any file
 
   struct file_state {
     std::vector<std::byte> data;
@@ -79,6 +81,8 @@ class sim_storage final : public storage {
   int fail_syncs_ = 0;
   int fail_short_writes_ = 0;
   uint64_t syncs_ = 0;
+  uint64_t reads_ = 0;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace ringtail::core::log
