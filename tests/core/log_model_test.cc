@@ -61,6 +61,31 @@ struct sim {
 
 const std::string dir = "/m/t-0";
 
+// A crash may flip a byte of the unflushed tail. Recovery finds it by the CRC, except in
+// partitionLeaderEpoch (bytes 12..15), which Kafka's format leaves outside the CRC just as
+// it does the base offset: such a batch survives as written but for its epoch. Check that
+// nothing else differs in the batches that survived unflushed and take their epochs over.
+io::task<void> adopt_unflushed_epochs(sim& s) {
+  for (auto& b : s.m.batches) {
+    if (b.last_offset < s.m.flushed || b.last_offset < s.m.log_start_offset) continue;
+    auto r = co_await s.l->read(std::max(b.base_offset, s.m.log_start_offset), b.bytes.size(), INT64_MAX, true);
+    EXPECT_TRUE(r.has_value());
+    if (!r) co_return;
+    auto got = batches_of(flatten(*r));
+    EXPECT_FALSE(got.empty()) << "batch at offset " << b.base_offset << " after recovery";
+    if (got.empty()) co_return;
+    auto& bytes = got.front().bytes;
+    EXPECT_EQ(bytes.size(), b.bytes.size()) << "batch at offset " << b.base_offset;
+    if (bytes.size() != b.bytes.size() || bytes.size() < 16) co_return;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      if (i >= 12 && i < 16) continue;
+      EXPECT_EQ(bytes[i], b.bytes[i]) << "byte " << i << " of the batch at offset " << b.base_offset;
+      if (bytes[i] != b.bytes[i]) co_return;
+    }
+    b.bytes = std::move(bytes);
+  }
+}
+
 io::task<void> reopen(sim& s, bool crash) {
   if (crash) {
     s.l.reset();
@@ -86,6 +111,7 @@ io::task<void> reopen(sim& s, bool crash) {
     // DeleteRecords may have moved the start past what survived (it needs only the
     // high watermark, not a flush): the log then starts at its end.
     s.m.log_start_offset = std::min(s.m.log_start_offset, leo);
+    co_await adopt_unflushed_epochs(s);
   } else {
     EXPECT_EQ(leo, s.m.leo());
     EXPECT_TRUE(s.l->stats_at_open().clean);
