@@ -252,6 +252,13 @@ task<result<recv_buffer>> recv_stream::recv(cancel_token* token) {
   }
 }
 
+std::optional<recv_buffer> recv_stream::try_recv() noexcept {
+  if (chunks_.empty()) return std::nullopt;
+  chunk c = chunks_.front();
+  chunks_.pop_front();
+  return recv_buffer(&ring_, c.buffer_id, c.bytes);
+}
+
 task<void> recv_stream::close() {
   stopping_ = true;
   if (starved_) {

@@ -182,3 +182,46 @@ TEST(Echo, BufferRingExhaustionLosesNothing) {
   EXPECT_EQ(st.connections_ok.load(), 64);
   EXPECT_GT(starvations, 0u) << "the test did not exhaust the buffer ring";
 }
+
+namespace {
+
+void append_chunk(std::string& out, const io::recv_buffer& b) {
+  out.append(reinterpret_cast<const char*>(b.bytes().data()), b.bytes().size());
+}
+
+}  // namespace
+
+TEST(RecvStream, TryRecvTakesWhatHasArrivedInOrderAndNeverWaits) {
+  run_on_shards(1, []() -> io::task<void> {
+    int sv[2];
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+    io::fd_handle a(sv[0]);
+    io::fd_handle b(sv[1]);
+    io::recv_stream rx(a.get());
+    EXPECT_FALSE(rx.try_recv().has_value()) << "nothing sent yet";
+    std::string want;
+    for (int i = 0; i < 3; ++i) {
+      const std::string m = "message-" + std::to_string(i);
+      EXPECT_EQ(::send(b.get(), m.data(), m.size(), 0), static_cast<ssize_t>(m.size()));
+      want += m;
+    }
+    std::string got;
+    while (got.size() < want.size()) {
+      if (auto queued = rx.try_recv()) {
+        append_chunk(got, *queued);
+        continue;
+      }
+      auto next = co_await rx.recv();
+      EXPECT_TRUE(next.has_value());
+      if (!next) break;
+      append_chunk(got, *next);
+    }
+    EXPECT_EQ(got, want);
+    EXPECT_FALSE(rx.try_recv().has_value()) << "everything was taken";
+    (void)co_await b.close();
+    auto end = co_await rx.recv();
+    EXPECT_FALSE(end.has_value()) << "EOF is reported by recv(), not swallowed by try_recv()";
+    co_await rx.close();
+    (void)co_await a.close();
+  });
+}

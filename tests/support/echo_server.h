@@ -1,11 +1,14 @@
 // An echo service on the io runtime, shared by the io tests and the echo benchmark:
 // one SO_REUSEPORT listener per shard; each connection's received chunks (provided
-// buffers) are sent straight back from the buffer they arrived in, then released.
+// buffers) are sent straight back from the buffers they arrived in (all chunks queued at
+// once in one sendmsg), then released.
 #pragma once
 
 #include <list>
 #include <memory>
 #include <vector>
+
+#include <sys/uio.h>
 
 #include "ringtail/io/cross_shard.h"
 #include "ringtail/io/event.h"
@@ -55,6 +58,7 @@ class echo_server {
     uint64_t served = 0;
   };
   per_shard& shard() { return *shards_[io::this_shard()]; }
+  static constexpr size_t max_chunks_per_send = 16;
 
   void install(io::fd_handle fd) {
     auto ps = std::make_unique<per_shard>();
@@ -83,10 +87,29 @@ class echo_server {
     ++ps.served;
     {
       io::recv_stream rx(fd.get());
+      std::vector<io::recv_buffer> held;
+      std::vector<iovec> iov;
       for (;;) {
         auto chunk = co_await rx.recv(&token);
         if (!chunk) break;
-        auto sent = co_await io::send_all(fd.get(), chunk->bytes(), &token);
+        // Whatever else arrived meanwhile goes back in the same sendmsg: one send (and
+        // fewer, fuller segments for the peer) per wake-up rather than one per chunk.
+        held.push_back(std::move(*chunk));
+        while (held.size() < max_chunks_per_send) {
+          auto more = rx.try_recv();
+          if (!more) break;
+          held.push_back(std::move(*more));
+        }
+        io::result<void> sent;
+        if (held.size() == 1) {
+          sent = co_await io::send_all(fd.get(), held.front().bytes(), &token);
+        } else {
+          iov.clear();
+          for (const auto& h : held) iov.push_back(iovec{const_cast<std::byte*>(h.bytes().data()), h.bytes().size()});
+          sent = co_await io::sendv_all(fd.get(), std::span<iovec>(iov), &token);
+        }
+        held.clear();  // back to the ring now, not after the next recv: a connection
+                       // waiting for data must not sit on buffers others wait for
         if (!sent) break;
       }
       co_await rx.close();

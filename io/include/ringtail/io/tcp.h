@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -95,6 +96,10 @@ class recv_stream final : public completion, public buffer_ring::starved_listene
   // The next chunk of bytes (any size up to one provided buffer), errc::closed at EOF,
   // the socket's error otherwise, errc::cancelled if `token` fires.
   task<result<recv_buffer>> recv(cancel_token* token = nullptr);
+  // A chunk that has already arrived, without waiting; nullopt when none is queued (the
+  // terminal error or EOF is left for recv() to report). Lets a caller take everything
+  // received so far at once, e.g. to send it back with one sendmsg.
+  std::optional<recv_buffer> try_recv() noexcept;
   // Ends the multishot receive and waits for the kernel to let go; unread buffers return
   // to the ring.
   task<void> close();
