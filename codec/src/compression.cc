@@ -460,12 +460,20 @@ result<void> zstd_decompress(std::span<const std::byte> in, byte_buffer& out, si
     std::span<std::byte> w = grow(out, base, produced, limit, in.size() * 4);
     if (w.empty()) return fail(errc::output_limit);
     ZSTD_outBuffer ob{w.data(), w.size(), 0};
-    ret = ZSTD_decompressStream(d, &ob, &ib);
-    if (ZSTD_isError(ret)) return fail(errc::decompress_failed);
+    const size_t r = ZSTD_decompressStream(d, &ob, &ib);
+    if (ZSTD_isError(r)) return fail(errc::decompress_failed);
     produced += ob.pos;
     if (produced > limit) return fail(errc::output_limit);
-    // Done when every input byte is consumed and the decoder had room left over (so it has
-    // nothing more buffered to flush).
+    // 0: a frame is decoded and flushed. With no input left that is the end, even when its
+    // last byte filled the window exactly (asking again would return the next frame
+    // header's size hint, not 0, and read as "input ends inside a frame").
+    if (r == 0 && ib.pos == ib.size) {
+      ret = 0;
+      break;
+    }
+    ret = r;
+    // Otherwise done when every input byte is consumed and the decoder had room left over
+    // (so it has nothing more buffered to flush).
     if (ib.pos == ib.size && ob.pos < ob.size) break;
   }
   out.resize(base + produced);
