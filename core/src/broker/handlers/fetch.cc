@@ -201,11 +201,16 @@ io::task<codec::fetch_response> handle_fetch(request_context& ctx, const codec::
       auto& kept = ctx.buffers.emplace_back(std::move(it.records));
       it.out->records = codec::bytes_view(kept);
     } else if (!it.chunks.empty()) {
-      // A placeholder the dispatcher replaces with the chunks (never dereferenced).
-      const auto* token = reinterpret_cast<const std::byte*>(&it);
+      // A placeholder the dispatcher replaces with the chunks (never dereferenced). The
+      // token is the address of the scatter entry itself, which the reply owns until it
+      // is sent (a deque never moves its elements), so no other piece of the encoded
+      // response can start there. It used to be &it, freed when this coroutine ends:
+      // the encoder's own buffer could then be allocated at that address, get replaced
+      // by the chunks, and the frame's bytes no longer matched its size prefix.
       const size_t n = it.size();
-      ctx.scatter.push_back(request_context::scattered{token, std::move(it.chunks)});
-      it.out->records = codec::bytes_view(token, n);
+      auto& sc = ctx.scatter.emplace_back(request_context::scattered{nullptr, std::move(it.chunks)});
+      sc.token = reinterpret_cast<const std::byte*>(&sc);
+      it.out->records = codec::bytes_view(sc.token, n);
     }
   }
   co_return resp;
