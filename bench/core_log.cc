@@ -310,22 +310,26 @@ double run_uring_write(const std::string& path, const std::vector<std::byte>& ch
   return s;
 }
 
-void warm(const std::string& dir) {
+// An empty benchmark directory; the first call also warms memory (MACHINE.md: cold VM
+// memory) by writing a file the size of a run.
+std::string fresh_bench_dir() {
+  const std::string dir = bench_dir();
+  remove_tree(dir);
+  ::mkdir(dir.c_str(), 0755);
   static bool warmed = false;
-  if (warmed) return;
-  warmed = true;
-  std::vector<std::byte> chunk(mib, std::byte{1});
-  (void)baseline_write(dir + "/warm", chunk, run_bytes + 64 * mib, false);
+  if (!warmed) {
+    warmed = true;
+    std::vector<std::byte> chunk(mib, std::byte{1});
+    (void)baseline_write(dir + "/warm", chunk, run_bytes + 64 * mib, false);
+  }
+  return dir;
 }
 
 void BM_LogAppend(benchmark::State& state) {
   const size_t batch_bytes = static_cast<size_t>(state.range(0));
   log_options o;
   o.sync = state.range(1) != 0;
-  const std::string dir = bench_dir();
-  remove_tree(dir);
-  ::mkdir(dir.c_str(), 0755);
-  warm(dir);
+  const std::string dir = fresh_bench_dir();
   auto batch = make_batch(batch_bytes);
   const size_t bytes = o.sync ? run_bytes / 4 : run_bytes;
   double ours = 0, base = 0, uring = 0, cpu = 0;
@@ -355,10 +359,7 @@ void BM_LogAppendConcurrent(benchmark::State& state) {
   o.appenders = static_cast<size_t>(state.range(1));
   o.sync = state.range(2) != 0;
   o.cache = state.range(3) != 0;
-  const std::string dir = bench_dir();
-  remove_tree(dir);
-  ::mkdir(dir.c_str(), 0755);
-  warm(dir);
+  const std::string dir = fresh_bench_dir();
   auto batch = make_batch(batch_bytes);
   const size_t bytes = o.sync ? run_bytes / 4 : run_bytes;
   double ours = 0, base_batches = 0, base_grouped = 0, cpu = 0;
@@ -391,10 +392,7 @@ void BM_LogAppendConcurrent(benchmark::State& state) {
 
 void BM_LogSequentialRead(benchmark::State& state) {
   const size_t batch_bytes = static_cast<size_t>(state.range(0));
-  const std::string dir = bench_dir();
-  remove_tree(dir);
-  ::mkdir(dir.c_str(), 0755);
-  warm(dir);
+  const std::string dir = fresh_bench_dir();
   auto batch = make_batch(batch_bytes);
   log_options o;
   o.read_back = true;

@@ -21,7 +21,7 @@ using ringtail::testing::run_on_shards;
 
 namespace {
 
-const std::string dir = "/g/t-0";
+const std::string& dir = sim_log_dir;
 
 rlog::log_config big_segment_config() {
   rlog::log_config c = small_config();
@@ -29,22 +29,10 @@ rlog::log_config big_segment_config() {
   return c;
 }
 
-struct fixture {
-  explicit fixture(uint64_t seed = 1, rlog::log_config c = big_segment_config()) : fs(seed), cfg(c) {}
-  rlog::sim_storage fs;
-  rlog::fake_clock clk;
-  rlog::recent_append_cache cache{1 << 20};
-  rlog::log_config cfg;
+// Segments big enough that groups rarely straddle a roll, unless a test asks otherwise.
+struct fixture : log_fixture {
+  explicit fixture(uint64_t seed = 1, rlog::log_config c = big_segment_config()) : log_fixture(seed, c) {}
 };
-
-io::task<std::unique_ptr<rlog::partition_log>> open_log(fixture& f) {
-  const std::string d = dir;
-  auto t = rlog::partition_log::open(d, f.cfg, f.fs, f.clk, &f.cache);
-  auto r = co_await std::move(t);
-  EXPECT_TRUE(r.has_value());
-  if (!r) co_return nullptr;
-  co_return std::move(*r);
-}
 
 // Resumes on the shard's next pass.
 struct next_pass {

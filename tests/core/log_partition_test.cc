@@ -14,24 +14,8 @@ using ringtail::testing::run_on_shards;
 
 namespace {
 
-const std::string dir = "/data/t-0";
-
-struct fixture {
-  explicit fixture(uint64_t seed = 1, rlog::log_config c = small_config()) : fs(seed), cfg(c) {}
-  rlog::sim_storage fs;
-  rlog::fake_clock clk;
-  rlog::recent_append_cache cache{1 << 20};
-  rlog::log_config cfg;
-};
-
-io::task<std::unique_ptr<rlog::partition_log>> open_log(fixture& f) {
-  const std::string d = dir;
-  auto t = rlog::partition_log::open(d, f.cfg, f.fs, f.clk, &f.cache);
-  auto r = co_await std::move(t);
-  EXPECT_TRUE(r.has_value());
-  if (!r) co_return nullptr;
-  co_return std::move(*r);
-}
+const std::string& dir = sim_log_dir;
+using fixture = log_fixture;
 
 // Appends `n` single batches of `records` records; returns their base offsets.
 io::task<std::vector<int64_t>> append_n(rlog::partition_log& l, rlog::fake_clock& clk, int n, int records,

@@ -1,5 +1,5 @@
 // Helpers shared by the partition log tests: batch building, an in-memory model of the
-// log, and a seed that every randomised test prints so a failure can be replayed
+// log, a log on simulated storage, and a seed that every randomised test prints so a failure can be replayed
 // (RINGTAIL_TEST_SEED=<seed>).
 #pragma once
 
@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "ringtail/codec/record_batch.h"
+#include "ringtail/core/log/clock.h"
 #include "ringtail/core/log/partition_log.h"
+#include "ringtail/core/log/sim_storage.h"
+#include "ringtail/io/task.h"
 
 namespace ringtail::testing::log_util {
 
@@ -73,6 +76,28 @@ inline rlog::log_config small_config() {
   c.index_size_max_bytes = 4096;
   c.retention_ms = -1;
   return c;
+}
+
+// What a partition log on simulated storage needs: the storage (faults seeded by
+// `seed`), a fake clock, a recent-append cache and the config.
+struct log_fixture {
+  explicit log_fixture(uint64_t seed = 1, rlog::log_config c = small_config()) : fs(seed), cfg(c) {}
+  rlog::sim_storage fs;
+  rlog::fake_clock clk;
+  rlog::recent_append_cache cache{1 << 20};
+  rlog::log_config cfg;
+};
+
+inline const std::string sim_log_dir = "/data/t-0";
+
+// Opens (recovering if needed) the log in `dir`; null, with a test failure, if it cannot.
+inline ringtail::io::task<std::unique_ptr<rlog::partition_log>> open_log(log_fixture& f,
+                                                                         std::string dir = sim_log_dir) {
+  auto t = rlog::partition_log::open(dir, f.cfg, f.fs, f.clk, &f.cache);
+  auto r = co_await std::move(t);
+  EXPECT_TRUE(r.has_value());
+  if (!r) co_return nullptr;
+  co_return std::move(*r);
 }
 
 }  // namespace ringtail::testing::log_util

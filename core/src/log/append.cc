@@ -167,12 +167,14 @@ void partition_log::resume_appends() {
   appended_.notify_all();
 }
 
-bool partition_log::should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
-                                int64_t incoming_max_timestamp, int64_t now) const {
+bool partition_log::should_roll(const segment& s, uint64_t pending_bytes, uint64_t incoming_bytes,
+                                int64_t incoming_last_offset, int64_t incoming_max_timestamp, int64_t now) const {
   // Kafka's LogSegment.shouldRoll. Age is the incoming batch's timestamp minus the
   // segment's first batch timestamp (timeWaitedForRoll), or wall time since creation
-  // when the segment has no timestamp.
-  if (s.size_bytes() > 0 && s.size_bytes() + incoming_bytes > static_cast<uint64_t>(cfg_.segment_bytes)) return true;
+  // when the segment has no timestamp. The size counts what the write in progress puts
+  // before the incoming batch.
+  const uint64_t size = s.size_bytes() + pending_bytes;
+  if (size > 0 && size + incoming_bytes > static_cast<uint64_t>(cfg_.segment_bytes)) return true;
   if (s.size_bytes() > 0) {
     const int64_t waited = s.first_batch_timestamp() >= 0 ? incoming_max_timestamp - s.first_batch_timestamp()
                                                           : now - s.created_ms();
@@ -204,14 +206,7 @@ io::task<void> partition_log::write_group() {
       continue;
     }
     // Roll decisions see the bytes of this run as already in the segment.
-    const bool roll_due = [&] {
-      if (active_->size_bytes() + run_bytes > 0 &&
-          active_->size_bytes() + run_bytes + p->bytes.size() > static_cast<uint64_t>(cfg_.segment_bytes))
-        return true;
-      return should_roll(*active_, run_bytes + p->bytes.size(), next_offset_ + p->offset_count - 1,
-                         p->max_timestamp, now);
-    }();
-    if (roll_due) {
+    if (should_roll(*active_, run_bytes, p->bytes.size(), next_offset_ + p->offset_count - 1, p->max_timestamp, now)) {
       if (!run_.empty()) {
         (void)co_await write_run(run_bytes);
         run_.clear();

@@ -37,26 +37,30 @@ bool offset_index::load(std::span<const std::byte> file_bytes, uint64_t log_size
   return true;
 }
 
-std::optional<offset_index::entry> offset_index::lookup(int64_t offset) const {
-  size_t lo = 0, hi = entries();  // first entry with offset > target
+namespace {
+
+// The last entry for which `at_or_before` holds (entries increase in both offset and
+// position, so it holds for a prefix); std::nullopt if it holds for none.
+template <typename AtOrBefore>
+std::optional<offset_index::entry> last_entry_where(const offset_index& ix, AtOrBefore at_or_before) {
+  size_t lo = 0, hi = ix.entries();  // first entry past the target
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    if (at(mid).offset <= offset) lo = mid + 1;
+    if (at_or_before(ix.at(mid))) lo = mid + 1;
     else hi = mid;
   }
   if (lo == 0) return std::nullopt;
-  return at(lo - 1);
+  return ix.at(lo - 1);
+}
+
+}  // namespace
+
+std::optional<offset_index::entry> offset_index::lookup(int64_t offset) const {
+  return last_entry_where(*this, [offset](const entry& e) { return e.offset <= offset; });
 }
 
 std::optional<offset_index::entry> offset_index::lookup_position(uint64_t position) const {
-  size_t lo = 0, hi = entries();  // first entry with position > target
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    if (at(mid).position <= position) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo == 0) return std::nullopt;
-  return at(lo - 1);
+  return last_entry_where(*this, [position](const entry& e) { return e.position <= position; });
 }
 
 void offset_index::append(int64_t offset, uint32_t position) {

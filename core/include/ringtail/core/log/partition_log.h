@@ -184,7 +184,8 @@ class partition_log {
   void finish_append(pending_append* p);
   void resume_appends();
   io::task<result<void>> roll();
-  bool should_roll(const segment& s, uint64_t incoming_bytes, int64_t incoming_last_offset,
+  // `pending_bytes`: bytes of the current write already bound for `s` but not written.
+  bool should_roll(const segment& s, uint64_t pending_bytes, uint64_t incoming_bytes, int64_t incoming_last_offset,
                    int64_t incoming_max_timestamp, int64_t now) const;
   io::task<void> wait_appends_idle();
   io::task<void> flush_timer_loop();
