@@ -84,47 +84,6 @@ task<result<void>> file::writev_at(uint64_t offset, std::span<iovec> iov) const 
   co_return result<void>{};
 }
 
-namespace {
-
-// One completion per SQE of a linked chain; the chain's awaiter resumes when all have
-// completed (a failed link completes the rest with -ECANCELED).
-class linked_chain {
- public:
-  struct link final : completion {
-    linked_chain* chain = nullptr;
-    int32_t res = 0;
-    uint32_t expected = 0;  // bytes a write should have moved (0 for the sync)
-    void complete(int32_t r, uint32_t) noexcept override {
-      res = r;
-      chain->one_done();
-    }
-  };
-  explicit linked_chain(size_t n) : links_(n) {
-    for (auto& l : links_) l.chain = this;
-  }
-  std::vector<link>& links() noexcept { return links_; }
-  bool await_ready() const noexcept { return links_.empty(); }
-  void await_suspend(std::coroutine_handle<> h) {
-    waiter_ = h;
-    reactor_ = &local();
-    remaining_ = links_.size();
-    for (size_t i = 0; i < links_.size(); ++i) reactor_->op_started();
-  }
-  void await_resume() const noexcept {}
-
- private:
-  void one_done() noexcept {
-    reactor_->op_finished();
-    if (--remaining_ == 0) reactor_->schedule(waiter_);
-  }
-  std::vector<link> links_;
-  std::coroutine_handle<> waiter_;
-  reactor* reactor_ = nullptr;
-  size_t remaining_ = 0;
-};
-
-}  // namespace
-
 task<result<void>> file::write_linked(std::span<const write_request> writes, bool then_fdatasync) const {
   const size_t n = writes.size() + (then_fdatasync ? 1 : 0);
   linked_chain chain(n);
@@ -154,6 +113,17 @@ task<result<void>> file::write_linked(std::span<const write_request> writes, boo
 
 task<result<void>> file::fdatasync() const {
   co_return ok_or(co_await uring_op([&](io_uring_sqe* s) { io_uring_prep_fsync(s, fd_, IORING_FSYNC_DATASYNC); }));
+}
+
+task<result<void>> file::fdatasync_range(uint64_t offset, uint64_t length) const {
+  if (length == 0) co_return result<void>{};
+  // The SQE's range length is 32 bits; a longer range syncs to the end of the file.
+  const uint32_t len = length > UINT32_MAX ? 0 : static_cast<uint32_t>(length);
+  co_return ok_or(co_await uring_op([&](io_uring_sqe* s) {
+    io_uring_prep_fsync(s, fd_, IORING_FSYNC_DATASYNC);
+    s->off = offset;
+    s->len = len;
+  }));
 }
 
 task<result<void>> file::fsync() const {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <optional>
@@ -108,6 +109,15 @@ int dump_log_file(const std::string& path, bool print_data) {
   while (pos < log.size()) {
     auto b = batch_at(log, pos);
     if (!b || b->magic() != codec::record_batch_magic) {
+      const auto rest = log.subspan(pos);
+      if (std::all_of(rest.begin(), rest.end(), [](std::byte c) { return c == std::byte{0}; })) {
+        // The broker's active segment (or one left by a crash): space prepared ahead of
+        // appends (io/tail_map.h), which recovery or a clean close cuts off.
+        std::printf("Found %" PRIu64 " zero bytes after the last batch (position %" PRIu64
+                    "): space prepared for appends, not data\n",
+                    static_cast<uint64_t>(rest.size()), pos);
+        break;
+      }
       std::printf("Found %" PRIu64 " invalid bytes at the end of %s (position %" PRIu64 "): torn or corrupt tail\n",
                   static_cast<uint64_t>(log.size() - pos), base_name(path).c_str(), pos);
       status = 1;

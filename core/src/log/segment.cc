@@ -51,6 +51,7 @@ io::task<result<void>> segment::open_files(bool create) {
   auto l = co_await fs_.open(lp, create);
   if (!l) co_return unexpected{to_log_errc(l.error())};
   log_ = std::move(*l);
+  log_->expect_appends(static_cast<uint64_t>(cfg_.segment_bytes));
   const std::string ip = index_path();
   auto i = co_await fs_.open(ip, true);
   if (!i) co_return unexpected{to_log_errc(i.error())};
@@ -290,6 +291,11 @@ io::task<result<void>> segment::sync_log() {
 }
 
 io::task<result<void>> segment::finalize() {
+  // The file must end where its batches do before a later segment exists: recovery
+  // takes bytes after the last valid batch of a segment that is not the last one for
+  // corruption, and drops every later segment.
+  auto e = co_await log_->end_appends();
+  if (!e) co_return unexpected{to_log_errc(e.error())};
   if (max_timestamp_ >= 0) time_index_.maybe_append(max_timestamp_, offset_of_max_timestamp_);
   auto w = co_await write_indexes();
   if (!w) co_return w;

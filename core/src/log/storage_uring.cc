@@ -2,11 +2,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
+#include "ringtail/base/logging.h"
 #include "ringtail/core/log/storage.h"
 #include "ringtail/io/file.h"
+#include "ringtail/io/tail_map.h"
 
 namespace ringtail::core::log {
 
@@ -18,7 +22,83 @@ class uring_file final : public storage_file {
   io::task<io::result<size_t>> read_at(uint64_t offset, std::span<std::byte> buf) override {
     co_return co_await f_.read_at(offset, buf);
   }
+
   io::task<io::result<void>> write_at(uint64_t offset, std::span<const std::span<const std::byte>> data) override {
+    if (append_capacity_ > 0 && !map_ && !map_refused_) {
+      auto size = co_await f_.size();
+      if (!size) co_return io::unexpected{size.error()};
+      auto m = io::tail_map::create(f_.fd(), *size, append_capacity_);
+      if (m) {
+        map_.emplace(std::move(*m));
+        size_ = *size;
+      } else {
+        map_refused_ = true;  // e.g. a file system without shared writable mappings
+        RT_LOG_WARN("storage: cannot map a file for appends (%s); writing it with io_uring",
+                    m.error().message().c_str());
+      }
+    }
+    uint64_t end = offset;
+    for (const auto& d : data) end += d.size();
+    if (map_) {
+      auto w = co_await map_->write(offset, data);
+      if (!w) co_return io::unexpected{w.error()};
+      if (*w) {
+        size_ = std::max(size_, end);
+        co_return io::result<void>{};
+      }
+    }
+    auto r = co_await write_through(offset, data);
+    if (map_) {
+      // Even a failed write may have extended the file; the caller truncates it back.
+      map_->wrote_through(r ? end : offset);
+      if (r) size_ = std::max(size_, end);
+    }
+    co_return r;
+  }
+
+  io::task<io::result<void>> sync() override {
+    // Only the written range: the zeros prepared after it need no disk write.
+    if (map_) co_return co_await f_.fdatasync_range(0, size_);
+    co_return co_await f_.fdatasync();
+  }
+
+  io::task<io::result<void>> truncate(uint64_t size) override {
+    if (!map_) co_return co_await f_.truncate(size);
+    co_await map_->quiesce();
+    auto t = co_await f_.truncate(size);
+    if (!t) co_return t;
+    map_->truncated(size);
+    size_ = size;
+    co_return t;
+  }
+
+  io::task<io::result<uint64_t>> size() override {
+    if (map_) co_return size_;
+    co_return co_await f_.size();
+  }
+
+  io::task<io::result<void>> close() override {
+    auto e = co_await end_appends();
+    auto c = co_await f_.close();
+    if (!e) co_return e;
+    co_return c;
+  }
+
+  void expect_appends(uint64_t max_bytes) override { append_capacity_ = max_bytes; }
+
+  io::task<io::result<void>> end_appends() override {
+    if (!map_) co_return io::result<void>{};
+    co_await map_->quiesce();
+    if (map_->file_end() > size_) {
+      auto t = co_await f_.truncate(size_);
+      if (!t) co_return t;
+    }
+    map_.reset();  // the next append maps the file again
+    co_return io::result<void>{};
+  }
+
+ private:
+  io::task<io::result<void>> write_through(uint64_t offset, std::span<const std::span<const std::byte>> data) {
     if (data.size() == 1) co_return co_await f_.write_at(offset, data[0]);
     iov_.clear();
     for (const auto& d : data) {
@@ -26,14 +106,13 @@ class uring_file final : public storage_file {
     }
     co_return co_await f_.writev_at(offset, iov_);
   }
-  io::task<io::result<void>> sync() override { co_return co_await f_.fdatasync(); }
-  io::task<io::result<void>> truncate(uint64_t size) override { co_return co_await f_.truncate(size); }
-  io::task<io::result<uint64_t>> size() override { co_return co_await f_.size(); }
-  io::task<io::result<void>> close() override { co_return co_await f_.close(); }
 
- private:
   io::file f_;
   std::vector<iovec> iov_;  // reused; one write at a time per file (the log serialises them)
+  uint64_t append_capacity_ = 0;  // expect_appends(); 0: written with io_uring only
+  std::optional<io::tail_map> map_;
+  bool map_refused_ = false;
+  uint64_t size_ = 0;  // while mapped: the end of what was written (the file may be longer)
 };
 
 }  // namespace

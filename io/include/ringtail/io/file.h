@@ -52,6 +52,9 @@ class file {
   task<result<void>> write_linked(std::span<const write_request> writes, bool then_fdatasync) const;
 
   task<result<void>> fdatasync() const;
+  // fdatasync of [offset, offset + length) only (IORING_OP_FSYNC's range; ext4 writes
+  // back just those pages, then commits the journal as a whole-file fdatasync does).
+  task<result<void>> fdatasync_range(uint64_t offset, uint64_t length) const;
   task<result<void>> fsync() const;
   task<result<void>> fallocate(int mode, uint64_t offset, uint64_t length) const;
   task<result<void>> truncate(uint64_t length) const;  // ftruncate (setup path, plain syscall)

@@ -8,7 +8,10 @@
 #pragma once
 
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "ringtail/io/cancel.h"
 #include "ringtail/io/reactor.h"
@@ -74,6 +77,46 @@ template <typename Prep>
 uring_op(Prep, cancel_token*) -> uring_op<Prep>;
 template <typename Prep>
 uring_op(Prep) -> uring_op<Prep>;
+
+// linked_chain: the awaitable for a chain of SQEs linked with IOSQE_IO_LINK. The caller
+// prepares the SQEs (each one's user_data = &links()[i]) right before awaiting; the
+// awaiter resumes when all have completed (a failed link completes the rest with
+// -ECANCELED). A chain must reach the kernel in one submission: make room first
+// (reactor::flush_submissions when the SQ has too little space).
+class linked_chain {
+ public:
+  struct link final : completion {
+    linked_chain* chain = nullptr;
+    int32_t res = 0;
+    uint32_t expected = 0;  // bytes a write should have moved (0 for the sync)
+    void complete(int32_t r, uint32_t) noexcept override {
+      res = r;
+      chain->one_done();
+    }
+  };
+  explicit linked_chain(size_t n) : links_(n) {
+    for (auto& l : links_) l.chain = this;
+  }
+  std::vector<link>& links() noexcept { return links_; }
+  bool await_ready() const noexcept { return links_.empty(); }
+  void await_suspend(std::coroutine_handle<> h) {
+    waiter_ = h;
+    reactor_ = &local();
+    remaining_ = links_.size();
+    for (size_t i = 0; i < links_.size(); ++i) reactor_->op_started();
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  void one_done() noexcept {
+    reactor_->op_finished();
+    if (--remaining_ == 0) reactor_->schedule(waiter_);
+  }
+  std::vector<link> links_;
+  std::coroutine_handle<> waiter_;
+  reactor* reactor_ = nullptr;
+  size_t remaining_ = 0;
+};
 
 // Maps a CQE result to result<int32_t>.
 inline result<int32_t> check(int32_t res) {

@@ -4,8 +4,9 @@
 //
 // .log format: v2 record batches back to back (codec/record_batch.h, RECORD_FORMAT.md
 // §2), offsets strictly increasing, nothing between or after them. The bytes a segment
-// has acknowledged are [0, size_bytes()); after a crash the file may hold more (a torn
-// tail) until recovery truncates it.
+// has acknowledged are [0, size_bytes()); while the segment is active the file holds
+// zeros prepared for appends after them (io/tail_map.h), and after a crash it may hold
+// a torn tail and those zeros, until recovery truncates them.
 //
 // Owned by its partition_log (through shared_ptr, so a read in flight keeps a segment
 // that retention deletes alive until it finishes), on the partition's shard. Lifecycle:
@@ -101,7 +102,8 @@ class segment {
   io::task<result<void>> write_indexes();
   // fdatasync of the log (group commit: covers every write completed before it).
   io::task<result<void>> sync_log();
-  // On roll and close: final time index entry, indexes written, everything synced.
+  // On roll and close: the .log cut back to its batches (storage_file::end_appends),
+  // final time index entry, indexes written, everything synced.
   io::task<result<void>> finalize();
   io::task<result<void>> close();
 

@@ -8,6 +8,9 @@
 //   the file (a short write), which the caller repairs by truncating.
 // - sync makes every completed write to that file durable (fdatasync). A failed sync
 //   leaves the durability of earlier writes unknown (fsyncgate): callers treat it as fatal.
+// - A file told expect_appends() may be longer than what was written — zeros prepared
+//   ahead of the appends (uring_storage: io/tail_map.h) — until end_appends() or
+//   close(); size() is what was written. After a crash the zeros remain in the file.
 // - Directory operations (rename, unlink, mkdir) are durable once sync_directory(dir)
 //   returns.
 #pragma once
@@ -38,6 +41,12 @@ class storage_file {
   virtual io::task<io::result<void>> truncate(uint64_t size) = 0;
   virtual io::task<io::result<uint64_t>> size() = 0;
   virtual io::task<io::result<void>> close() = 0;
+  // This file grows by writes at its end, up to about `max_bytes` (a segment's .log):
+  // the implementation may prepare space ahead of them. Set once, before writing.
+  virtual void expect_appends(uint64_t max_bytes) { (void)max_bytes; }
+  // No more appends for now (a rolled or closing segment): give back space prepared
+  // ahead, so the file ends where its data does.
+  virtual io::task<io::result<void>> end_appends() { co_return io::result<void>{}; }
 };
 
 class storage {
@@ -60,6 +69,8 @@ class storage {
 
 // The production storage: every operation is an io_uring operation on the calling
 // shard's ring (io/file.h), except list_directory (see above) and ftruncate (io::file).
+// Files told expect_appends() are written through io::tail_map (a memcpy into a mapping
+// the ring's workers prepare ahead) and synced over their written range only.
 class uring_storage final : public storage {
  public:
   io::task<io::result<std::unique_ptr<storage_file>>> open(std::string path, bool create) override;
