@@ -3,8 +3,10 @@
 //   - BM_LogAppend: one appender awaiting each append of an N-byte batch through
 //     partition_log on io_uring (uring_storage), without fsync (Kafka's default) and with
 //     one group-commit fdatasync per MiB, vs a sequential pwrite() loop of the same
-//     N-byte chunks (+ fdatasync per MiB). Also the floor for any single appender on
-//     io_uring: the same chunks written by io::file::write_at, one awaited at a time.
+//     N-byte chunks (+ fdatasync per MiB). Also the floor for a single appender whose
+//     writes go through io_uring (the log's path for writes >= 8 KiB; smaller ones are
+//     a memcpy through io::tail_map): the same chunks written by io::file::write_at,
+//     one awaited at a time.
 //   - BM_LogAppendConcurrent: `appenders` tasks appending N-byte batches at once (many
 //     producer connections on one partition, or 5: one producer's pipelined requests);
 //     the log groups what queues while a write is in flight into one writev. Two

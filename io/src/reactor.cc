@@ -70,7 +70,7 @@ kernel_features probe_kernel() {
       {IORING_OP_FSYNC, "FSYNC"},       {IORING_OP_FALLOCATE, "FALLOCATE"}, {IORING_OP_OPENAT, "OPENAT"},
       {IORING_OP_CLOSE, "CLOSE"},       {IORING_OP_STATX, "STATX"},       {IORING_OP_UNLINKAT, "UNLINKAT"},
       {IORING_OP_RENAMEAT, "RENAMEAT"}, {IORING_OP_MKDIRAT, "MKDIRAT"},   {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
-      {IORING_OP_MSG_RING, "MSG_RING"}, {IORING_OP_SHUTDOWN, "SHUTDOWN"},
+      {IORING_OP_MSG_RING, "MSG_RING"}, {IORING_OP_SHUTDOWN, "SHUTDOWN"}, {IORING_OP_MADVISE, "MADVISE"},
   };
   io_uring_probe* probe = io_uring_get_probe_ring(&ring);
   if (probe == nullptr) {
