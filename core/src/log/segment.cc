@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <vector>
 
 #include "ringtail/base/logging.h"
 #include "ringtail/core/log/batch_scanner.h"
@@ -210,6 +211,25 @@ io::task<result<bool>> segment::load_indexes() {
   co_return true;
 }
 
+namespace {
+
+// Whether [from, to) of `f` holds only zero bytes.
+io::task<result<bool>> all_zero(storage_file& f, uint64_t from, uint64_t to) {
+  std::vector<std::byte> buf(std::min<uint64_t>(to - from, 1 << 20));
+  while (from < to) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(to - from, buf.size()));
+    auto got = co_await f.read_at(from, std::span(buf.data(), n));
+    if (!got) co_return unexpected{to_log_errc(got.error())};
+    if (*got != n) co_return false;
+    if (std::any_of(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(n), [](std::byte b) { return b != std::byte{0}; }))
+      co_return false;
+    from += n;
+  }
+  co_return true;
+}
+
+}  // namespace
+
 io::task<result<uint64_t>> segment::recover() {
   auto log_size = co_await log_->size();
   if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
@@ -224,8 +244,16 @@ io::task<result<uint64_t>> segment::recover() {
   }
   const uint64_t cut = *log_size - scan.position();
   if (cut > 0) {
-    RT_LOG_WARN("log recovery: %s: truncating %llu invalid bytes at position %llu", log_path().c_str(),
-                static_cast<unsigned long long>(cut), static_cast<unsigned long long>(scan.position()));
+    auto zeros = co_await all_zero(*log_, scan.position(), *log_size);
+    if (!zeros) co_return unexpected{zeros.error()};
+    if (*zeros) {
+      // What a crash leaves of the space prepared for appends (io/tail_map.h): expected.
+      RT_LOG_INFO("log recovery: %s: cutting %llu bytes of zeros after the last batch (space prepared for appends)",
+                  log_path().c_str(), static_cast<unsigned long long>(cut));
+    } else {
+      RT_LOG_WARN("log recovery: %s: truncating %llu invalid bytes at position %llu", log_path().c_str(),
+                  static_cast<unsigned long long>(cut), static_cast<unsigned long long>(scan.position()));
+    }
     auto t = co_await log_->truncate(scan.position());
     if (!t) co_return unexpected{to_log_errc(t.error())};
   }
