@@ -143,7 +143,9 @@ task<result<bool>> tail_map::write(uint64_t offset, std::span<const std::span<co
     to += p.size();
   }
   s.written = std::max(s.written, end);
-  if (!s.busy && s.ready - end < s.step && s.ready < s.capacity) {
+  // Top up after small writes only: big ones are cheaper through io_uring once the
+  // window they used up is gone.
+  if (total < direct_write_min && !s.busy && s.ready - end < s.step && s.ready < s.capacity) {
     s.busy = true;
     spawn(prepare_in_background(s_, s.ready, std::min(s.step, s.capacity - s.ready)));
   }

@@ -14,9 +14,10 @@
 //      process's page tables writable (the file system's page_mkwrite, which may wait
 //      for its journal, runs on the worker).
 // A small write past the prepared window waits for a preparation covering it (and the
-// window grows, step_min doubling up to step_max); after each write the window is topped
-// up in the background once less than a step is left. A big write past the window is
-// handed back to the caller for io_uring (direct_write_min below). Zeros are only ever written past every
+// window grows, step_min doubling up to step_max); after each small write the window is
+// topped up in the background once less than a step is left. A big write that fits the
+// window is copied into it; one past the window is handed back to the caller for
+// io_uring (direct_write_min below). Zeros are only ever written past every
 // byte written so far, and never while a write can happen, so they cannot clobber data.
 //
 // Durability is write(2)'s: the bytes are in the page cache when write() returns (they
