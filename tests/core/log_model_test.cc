@@ -170,6 +170,7 @@ io::task<void> run_model(uint64_t seed, int steps) {
   sim s(seed);
   rlog::sim_faults faults;
   faults.flip_on_crash_probability = 0.3;
+  faults.prepared_zeros_on_crash_max = 3000;  // the active segment's prepared window
   s.fs.set_faults(faults);
   s.cfg.segment_bytes = 8 * 1024;
   {

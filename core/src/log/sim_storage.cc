@@ -35,6 +35,7 @@ class sim_file final : public storage_file {
   io::task<io::result<void>> write_at(uint64_t offset, std::span<const std::span<const std::byte>> data) override {
     co_await reschedule{};
     ++fs_->writes_;
+    if (st_->expects_appends) st_->appending = true;
     size_t total = 0;
     for (const auto& d : data) total += d.size();
     if (fs_->fail_writes_no_space_ > 0 || fs_->chance(fs_->faults_.no_space_probability)) {
@@ -79,7 +80,15 @@ class sim_file final : public storage_file {
     co_return io::result<void>{};
   }
   io::task<io::result<uint64_t>> size() override { co_return static_cast<uint64_t>(st_->data.size()); }
-  io::task<io::result<void>> close() override { co_return io::result<void>{}; }
+  io::task<io::result<void>> close() override {
+    st_->appending = false;
+    co_return io::result<void>{};
+  }
+  void expect_appends(uint64_t) override { st_->expects_appends = true; }
+  io::task<io::result<void>> end_appends() override {
+    st_->appending = false;
+    co_return io::result<void>{};
+  }
 
  private:
   sim_storage* fs_;
@@ -166,6 +175,11 @@ void sim_storage::crash() {
         next[at] ^= std::byte{0x5a};
       }
     }
+    if (st->appending && faults_.prepared_zeros_on_crash_max > 0) {
+      const size_t zeros = std::uniform_int_distribution<size_t>(0, faults_.prepared_zeros_on_crash_max)(rng_);
+      next.resize(next.size() + zeros, std::byte{0});
+    }
+    st->appending = false;
     st->data = next;
     st->durable = std::move(next);
   }

@@ -7,7 +7,10 @@
 // - fsync errors: sync fails with EIO and makes nothing durable;
 // - crash(): every file goes back to its durable bytes plus, when torn writes are on, a
 //   random prefix of what was written after the last sync (a file cut mid-batch), and,
-//   when flips are on, a flipped byte in that unsynced tail;
+//   when flips are on, a flipped byte in that unsynced tail, and, for a file being
+//   appended to (expect_appends() and written since, no end_appends() or close()), up
+//   to prepared_zeros_on_crash_max zero bytes after all that — what uring_storage's
+//   prepared window (io/tail_map.h) leaves after a crash;
 // - flip_byte(): corrupts one byte of a file (bit rot).
 // Directory operations are durable at once (the simulation does not model lost renames).
 // Operations complete immediately (the tasks never suspend). Single-threaded.
@@ -30,6 +33,7 @@ struct sim_faults {
   double sync_error_probability = 0;
   bool torn_writes_on_crash = true;
   double flip_on_crash_probability = 0;
+  size_t prepared_zeros_on_crash_max = 0;
 };
 
 class sim_storage final : public storage {
@@ -67,6 +71,8 @@ class sim_storage final : public storage {
   struct file_state {
     std::vector<std::byte> data;
     std::vector<std::byte> durable;
+    bool expects_appends = false;  // storage_file::expect_appends() was called
+    bool appending = false;        // written since, not ended (end_appends/close)
   };
 
  private:
