@@ -167,6 +167,8 @@ void tail_map::truncated(uint64_t size) {
   s_->ready = s_->written = size;
 }
 
+uint64_t tail_map::written_end() const { return s_->written; }
+
 uint64_t tail_map::file_end() const { return std::max(s_->ready, s_->written); }
 
 tail_map::stats tail_map::statistics() const { return s_->st; }

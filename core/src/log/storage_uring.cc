@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -30,7 +29,6 @@ class uring_file final : public storage_file {
       auto m = io::tail_map::create(f_.fd(), *size, append_capacity_);
       if (m) {
         map_.emplace(std::move(*m));
-        size_ = *size;
       } else {
         map_refused_ = true;  // e.g. a file system without shared writable mappings
         RT_LOG_WARN("storage: cannot map a file for appends (%s); writing it with io_uring",
@@ -42,23 +40,19 @@ class uring_file final : public storage_file {
     if (map_) {
       auto w = co_await map_->write(offset, data);
       if (!w) co_return io::unexpected{w.error()};
-      if (*w) {
-        size_ = std::max(size_, end);
-        co_return io::result<void>{};
-      }
+      if (*w) co_return io::result<void>{};
     }
     auto r = co_await write_through(offset, data);
     if (map_) {
       // Even a failed write may have extended the file; the caller truncates it back.
       map_->wrote_through(r ? end : offset);
-      if (r) size_ = std::max(size_, end);
     }
     co_return r;
   }
 
   io::task<io::result<void>> sync() override {
     // Only the written range: the zeros prepared after it need no disk write.
-    if (map_) co_return co_await f_.fdatasync_range(0, size_);
+    if (map_) co_return co_await f_.fdatasync_range(0, map_->written_end());
     co_return co_await f_.fdatasync();
   }
 
@@ -68,12 +62,11 @@ class uring_file final : public storage_file {
     auto t = co_await f_.truncate(size);
     if (!t) co_return t;
     map_->truncated(size);
-    size_ = size;
     co_return t;
   }
 
   io::task<io::result<uint64_t>> size() override {
-    if (map_) co_return size_;
+    if (map_) co_return map_->written_end();
     co_return co_await f_.size();
   }
 
@@ -89,8 +82,8 @@ class uring_file final : public storage_file {
   io::task<io::result<void>> end_appends() override {
     if (!map_) co_return io::result<void>{};
     co_await map_->quiesce();
-    if (map_->file_end() > size_) {
-      auto t = co_await f_.truncate(size_);
+    if (map_->file_end() > map_->written_end()) {
+      auto t = co_await f_.truncate(map_->written_end());
       if (!t) co_return t;
     }
     map_.reset();  // the next append maps the file again
@@ -112,7 +105,6 @@ class uring_file final : public storage_file {
   uint64_t append_capacity_ = 0;  // expect_appends(); 0: written with io_uring only
   std::optional<io::tail_map> map_;
   bool map_refused_ = false;
-  uint64_t size_ = 0;  // while mapped: the end of what was written (the file may be longer)
 };
 
 }  // namespace

@@ -82,6 +82,9 @@ class tail_map {
   task<void> quiesce();
   // The caller truncated the file to `size` (after quiesce()).
   void truncated(uint64_t size);
+  // The end of what was written (through the map, wrote_through() or before create()):
+  // the file's size as its owner sees it.
+  uint64_t written_end() const;
   // The file's size as far as the map knows: the end of the prepared window or of the
   // last write, whichever is later. Valid after quiesce().
   uint64_t file_end() const;
