@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "ringtail/codec/messages.h"
+#include "support/files.h"
 
 extern char** environ;
 
@@ -31,18 +32,11 @@ namespace ringtail::codec {
 namespace {
 
 namespace fs = std::filesystem;
+using ringtail::testing::read_file_bytes;
 constexpr int capture_timeout_ms = 10000;
 constexpr int32_t frame_size_max_bytes = 1 << 20;
 
 fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "corpus"; }
-
-std::vector<std::byte> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> out(c.size());
-  std::memcpy(out.data(), c.data(), c.size());
-  return out;
-}
 
 void write_file(const fs::path& p, const std::vector<std::byte>& b) {
   std::ofstream out(p, std::ios::binary);
@@ -211,11 +205,11 @@ TEST(messages_capture, kafka_python_probe_live) {
 }
 
 TEST(messages_capture, saved_client_frames_decode) {
-  const auto kcat = read_file(corpus_dir() / "kcat_api_versions_v3.bin");
+  const auto kcat = read_file_bytes(corpus_dir() / "kcat_api_versions_v3.bin");
   ASSERT_FALSE(kcat.empty());
   check_kcat_api_versions(kcat);
-  const auto a = read_file(corpus_dir() / "kafka_python_api_versions_v0.bin");
-  const auto b = read_file(corpus_dir() / "kafka_python_metadata_v0.bin");
+  const auto a = read_file_bytes(corpus_dir() / "kafka_python_api_versions_v0.bin");
+  const auto b = read_file_bytes(corpus_dir() / "kafka_python_metadata_v0.bin");
   ASSERT_FALSE(a.empty());
   ASSERT_FALSE(b.empty());
   check_kafka_python_probe(a, b);

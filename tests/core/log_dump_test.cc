@@ -5,9 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "log_test_util.h"
+#include "support/files.h"
 #include "ringtail/core/log/dump_log.h"
 #include "support/run.h"
 
@@ -32,24 +31,18 @@ int dump_quietly(const std::vector<std::string>& args) {
 }  // namespace
 
 TEST(DumpLog, VerifiesSegmentsAndReportsDamage) {
-  char tmpl[] = "/tmp/ringtail-dump-XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  const std::string dir = std::string(tmpl) + "/t-0";
+  ringtail::testing::temp_dir tmp("ringtail-dump");
+  const std::string dir = (tmp.path() / "t-0").string();
   run_on_shards(1, [&]() -> io::task<void> {
-    rlog::uring_storage fs;
-    rlog::fake_clock clk;
-    rlog::recent_append_cache cache(0);
-    const rlog::log_config cfg = small_config();
-    auto t = rlog::partition_log::open(dir, cfg, fs, clk, &cache);
-    auto r = co_await std::move(t);
-    EXPECT_TRUE(r.has_value());
-    if (!r) co_return;
+    uring_log_fixture f;
+    auto l = co_await open_log(f, dir);
+    if (!l) co_return;
     for (int i = 0; i < 20; ++i) {
       auto b = make_batch(3, 200, 1000 + i * 10);
-      auto a = co_await (*r)->append(std::span(b), 0, std::nullopt);
+      auto a = co_await l->append(std::span(b), 0, std::nullopt);
       EXPECT_TRUE(a.has_value());
     }
-    EXPECT_TRUE((co_await (*r)->close()).has_value());
+    EXPECT_TRUE((co_await l->close()).has_value());
   });
   const std::string stem = dir + "/00000000000000000000";
   EXPECT_EQ(dump_quietly({"--files", stem + ".log," + stem + ".index," + stem + ".timeindex", "--print-data-log"}), 0);
@@ -70,6 +63,4 @@ TEST(DumpLog, VerifiesSegmentsAndReportsDamage) {
   EXPECT_EQ(::ftruncate(lf, size - 10), 0);
   ::close(lf);
   EXPECT_EQ(dump_quietly({"--files", stem + ".log"}), 1);
-  const std::string rm = std::string("rm -rf ") + tmpl;
-  EXPECT_EQ(std::system(rm.c_str()), 0);
 }

@@ -1,5 +1,5 @@
 // Helpers shared by the partition log tests: batch building, an in-memory model of the
-// log, a log on simulated storage, and a seed that every randomised test prints so a failure can be replayed
+// log, a log on simulated or uring storage, and a seed that every randomised test prints so a failure can be replayed
 // (RINGTAIL_TEST_SEED=<seed>).
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "ringtail/core/log/clock.h"
 #include "ringtail/core/log/partition_log.h"
 #include "ringtail/core/log/sim_storage.h"
+#include "ringtail/core/log/storage.h"
 #include "ringtail/io/task.h"
 
 namespace ringtail::testing::log_util {
@@ -88,11 +89,21 @@ struct log_fixture {
   rlog::log_config cfg;
 };
 
+// The same on the production uring_storage (a real directory; cache off by default).
+struct uring_log_fixture {
+  explicit uring_log_fixture(rlog::log_config c = small_config(), size_t cache_bytes = 0)
+      : cache(cache_bytes), cfg(c) {}
+  rlog::uring_storage fs;
+  rlog::fake_clock clk;
+  rlog::recent_append_cache cache;
+  rlog::log_config cfg;
+};
+
 inline const std::string sim_log_dir = "/data/t-0";
 
 // Opens (recovering if needed) the log in `dir`; null, with a test failure, if it cannot.
-inline ringtail::io::task<std::unique_ptr<rlog::partition_log>> open_log(log_fixture& f,
-                                                                         std::string dir = sim_log_dir) {
+template <typename Fixture>
+inline ringtail::io::task<std::unique_ptr<rlog::partition_log>> open_log(Fixture& f, std::string dir = sim_log_dir) {
   auto t = rlog::partition_log::open(dir, f.cfg, f.fs, f.clk, &f.cache);
   auto r = co_await std::move(t);
   EXPECT_TRUE(r.has_value());

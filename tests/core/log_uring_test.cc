@@ -2,16 +2,13 @@
 // appended through io::tail_map: a file is longer than its batches (zeros prepared
 // ahead) only while it is the active segment; rolled and cleanly closed segments end
 // at their last batch; after a crash recovery cuts the zeros, and every batch is back.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "log_test_util.h"
+#include "support/files.h"
 #include "support/run.h"
 
 namespace io = ringtail::io;
@@ -21,14 +18,10 @@ using ringtail::testing::run_on_shards;
 
 namespace {
 
-struct temp_dir {
-  temp_dir() {
-    char tmpl[] = "/tmp/ringtail-uring-log-XXXXXX";
-    root = ::mkdtemp(tmpl);
-    dir = root + "/t-0";
-  }
-  ~temp_dir() { std::filesystem::remove_all(root); }
-  std::string root, dir;
+// A partition directory inside a temporary directory.
+struct log_dir {
+  ringtail::testing::temp_dir root{"ringtail-uring-log"};
+  std::string dir = (root.path() / "t-0").string();
 };
 
 rlog::log_config config() {
@@ -38,17 +31,9 @@ rlog::log_config config() {
   return c;
 }
 
-std::vector<std::byte> file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> out(c.size());
-  std::memcpy(out.data(), c.data(), c.size());
-  return out;
-}
-
 // Bytes of whole batches at the start of `path`, and the file's size.
 std::pair<uint64_t, uint64_t> batch_bytes_and_size(const std::string& path) {
-  const auto bytes = file_bytes(path);
+  const auto bytes = ringtail::testing::read_file_bytes(path);
   codec::record_batch_reader r(bytes);
   while (true) {
     auto b = r.next();
@@ -98,15 +83,12 @@ io::task<void> expect_offsets_up_to(rlog::partition_log& log, int64_t end) {
 }  // namespace
 
 TEST(UringLog, OnlyTheActiveSegmentCarriesPreparedZerosAndCloseTrimsIt) {
-  temp_dir t;
+  log_dir t;
   run_on_shards(1, [&]() -> io::task<void> {
-    rlog::uring_storage fs;
-    rlog::fake_clock clk;
-    rlog::recent_append_cache cache(0);
-    auto r = co_await rlog::partition_log::open(t.dir, config(), fs, clk, &cache);
-    EXPECT_TRUE(r.has_value());
-    if (!r) co_return;
-    auto& log = **r;
+    uring_log_fixture f(config());
+    auto l = co_await open_log(f, t.dir);
+    if (!l) co_return;
+    auto& log = *l;
     const int64_t end = co_await append_batches(log, 900, 1000);  // ~2.7 MiB: two rolls
     const auto logs = segment_logs(t.dir);
     EXPECT_GE(logs.size(), 3u);
@@ -128,52 +110,45 @@ TEST(UringLog, OnlyTheActiveSegmentCarriesPreparedZerosAndCloseTrimsIt) {
       EXPECT_EQ(size, batches) << p << ": closed cleanly";
     }
     // Clean reopen: no recovery, same end, appends continue after the old tail.
-    auto again = co_await rlog::partition_log::open(t.dir, config(), fs, clk, &cache);
-    EXPECT_TRUE(again.has_value());
-    if (!again) co_return;
-    EXPECT_TRUE((*again)->stats_at_open().clean);
-    EXPECT_EQ((*again)->log_end_offset(), end);
-    const int64_t end2 = co_await append_batches(**again, 50, 1000);
-    co_await expect_offsets_up_to(**again, end2);
-    EXPECT_TRUE((co_await (*again)->close()).has_value());
+    l = co_await open_log(f, t.dir);
+    if (!l) co_return;
+    EXPECT_TRUE(l->stats_at_open().clean);
+    EXPECT_EQ(l->log_end_offset(), end);
+    const int64_t end2 = co_await append_batches(*l, 50, 1000);
+    co_await expect_offsets_up_to(*l, end2);
+    EXPECT_TRUE((co_await l->close()).has_value());
   });
 }
 
 TEST(UringLog, ZerosLeftByACrashAreCutByRecoveryAndEveryBatchIsBack) {
-  temp_dir t;
+  log_dir t;
   int64_t end = 0;
   run_on_shards(1, [&]() -> io::task<void> {
-    rlog::uring_storage fs;
-    rlog::fake_clock clk;
-    rlog::recent_append_cache cache(0);
-    auto r = co_await rlog::partition_log::open(t.dir, config(), fs, clk, &cache);
-    EXPECT_TRUE(r.has_value());
-    if (!r) co_return;
-    end = co_await append_batches(**r, 120, 2000);
+    uring_log_fixture f(config());
+    auto l = co_await open_log(f, t.dir);
+    if (!l) co_return;
+    end = co_await append_batches(*l, 120, 2000);
     // A crash: the log is dropped without close(); its bytes are in the page cache, as
     // after kill -9, and the active segment's prepared zeros stay in the file.
-    r->reset();
+    l.reset();
   });
   const auto logs = segment_logs(t.dir);
   ASSERT_FALSE(logs.empty());
   const auto [batches, size] = batch_bytes_and_size(logs.back());
   ASSERT_GT(size, batches);
   run_on_shards(1, [&]() -> io::task<void> {
-    rlog::uring_storage fs;
-    rlog::fake_clock clk;
-    rlog::recent_append_cache cache(0);
-    auto r = co_await rlog::partition_log::open(t.dir, config(), fs, clk, &cache);
-    EXPECT_TRUE(r.has_value());
-    if (!r) co_return;
-    const auto& st = (*r)->stats_at_open();
+    uring_log_fixture f(config());
+    auto l = co_await open_log(f, t.dir);
+    if (!l) co_return;
+    const auto& st = l->stats_at_open();
     EXPECT_FALSE(st.clean);
     EXPECT_EQ(st.bytes_truncated, size - batches);
     EXPECT_EQ(st.segments_dropped, 0u);
-    EXPECT_EQ((*r)->log_end_offset(), end);
-    co_await expect_offsets_up_to(**r, end);
-    const int64_t end2 = co_await append_batches(**r, 40, 2000);
-    co_await expect_offsets_up_to(**r, end2);
-    EXPECT_TRUE((co_await (*r)->close()).has_value());
+    EXPECT_EQ(l->log_end_offset(), end);
+    co_await expect_offsets_up_to(*l, end);
+    const int64_t end2 = co_await append_batches(*l, 40, 2000);
+    co_await expect_offsets_up_to(*l, end2);
+    EXPECT_TRUE((co_await l->close()).has_value());
   });
   const auto [b2, s2] = batch_bytes_and_size(logs.back());
   EXPECT_EQ(s2, b2);

@@ -11,13 +11,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "ringtail/io/file.h"
 #include "ringtail/io/tail_map.h"
+#include "support/files.h"
 #include "support/run.h"
 
 namespace io = ringtail::io;
@@ -27,15 +27,10 @@ namespace {
 
 struct temp_file {
   temp_file() {
-    char tmpl[] = "/tmp/ringtail-tail-map-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    path = dir + "/00000000000000000000.log";
+    const std::string path = (dir.path() / "00000000000000000000.log").string();
     fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
-  ~temp_file() {
-    ::close(fd);
-    std::filesystem::remove_all(dir);
-  }
+  ~temp_file() { ::close(fd); }
   uint64_t size() const {
     struct stat st {};
     ::fstat(fd, &st);
@@ -46,7 +41,7 @@ struct temp_file {
     EXPECT_EQ(::pread(fd, out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
     return out;
   }
-  std::string dir, path;
+  ringtail::testing::temp_dir dir{"ringtail-tail-map"};
   int fd = -1;
 };
 

@@ -35,48 +35,14 @@
 #include <thread>
 #include <vector>
 
+#include "files.h"  // same directory: also included from bench/
+
 namespace ringtail::testing {
 
 using namespace std::chrono_literals;
 
 // ---------------------------------------------------------------------------------------
-// Files and directories
-
-inline std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void write_file(const std::filesystem::path& p, const std::string& content) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + p.string());
-}
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class temp_dir {
- public:
-  explicit temp_dir(const std::string& prefix = "ringtail-test") {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (!::mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
-    path_ = buf.data();
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// Where the sources and the broker are (files and temporary directories: support/files.h)
 
 // The repository root (RINGTAIL_SOURCE_DIR, set by CTest; falls back to the cwd).
 inline std::filesystem::path source_dir() {
