@@ -286,4 +286,11 @@ void spawn(task<void> t) {
   r.schedule(d.h);
 }
 
+void spawn_now(task<void> t) {
+  reactor& r = local();
+  r.task_started();
+  detached_task d = run_detached(std::move(t), &r);
+  d.h.resume();  // final_suspend never suspends: the frame may be gone after this
+}
+
 }  // namespace ringtail::io

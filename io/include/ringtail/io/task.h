@@ -126,5 +126,9 @@ inline task<void> task_promise<void>::get_return_object() noexcept {
 // over its ready queue). The shard's count of live detached tasks includes it until it
 // finishes.
 void spawn(task<void> t);
+// Starts `t` detached and runs it at once, until its first suspension, before
+// returning: for callers that must have its first step (e.g. queuing a message to
+// another shard) happen before anything else they start.
+void spawn_now(task<void> t);
 
 }  // namespace ringtail::io

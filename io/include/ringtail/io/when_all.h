@@ -27,4 +27,28 @@ inline task<void> when_all(std::vector<task<void>> tasks) {
   while (s.left > 0) (void)co_await s.done.wait();
 }
 
+// A set of tasks started at once, in order, each running until its first suspension
+// before the next starts (when_all starts them on the shard's next pass, behind
+// whatever else is ready). Lives in the caller's frame until wait() returns.
+//   io::task_group g;  g.start(a());  g.start(b());  <a and b have taken their first step>
+//   co_await g.wait();
+class task_group {
+ public:
+  task_group() = default;
+  task_group(const task_group&) = delete;
+  task_group& operator=(const task_group&) = delete;
+  ~task_group() { RT_ASSERT(state_.left == 0, "task_group destroyed with tasks running"); }
+
+  void start(task<void> t) {
+    ++state_.left;
+    spawn_now(detail::join_one(std::move(t), &state_));
+  }
+  task<void> wait() {
+    while (state_.left > 0) (void)co_await state_.done.wait();
+  }
+
+ private:
+  detail::join_state state_;
+};
+
 }  // namespace ringtail::io
