@@ -128,6 +128,9 @@ class kafka_handler final : public frame_handler {
     ctx.api_version = version;
     ctx.correlation_id = header->correlation_id;
     ctx.client_id = header->client_id;
+    // Nothing above suspends, and handlers start in frame order: tickets follow the
+    // order the requests were sent.
+    if (key == static_cast<int16_t>(api_key::produce)) ctx.produce_ticket = conn.produce_order().take();
     co_return co_await dispatch(ctx, *body);
   }
 

@@ -133,7 +133,13 @@ int64_t partition::log_start_offset() const noexcept { return log_->log_start_of
 int64_t partition::log_end_offset() const noexcept { return log_->log_end_offset(); }
 
 io::task<produce_outcome> partition::produce(std::span<std::byte> records, int16_t acks, int16_t api_version) {
-  produce_outcome out;
+  produce_op op;
+  enqueue_produce(op, records, acks, api_version);
+  co_return co_await complete_produce(op);
+}
+
+void partition::enqueue_produce(produce_op& op, std::span<std::byte> records, int16_t acks, int16_t api_version) {
+  produce_outcome& out = op.out;
   out.log_start_offset = log_->log_start_offset();
   const log::log_config& cfg = log_->config();
   // Validate every batch in place: whole v2 batches only (Produce v3+ carries exactly
@@ -145,21 +151,21 @@ io::task<produce_outcome> partition::produce(std::span<std::byte> records, int16
     auto next = reader.next();
     if (!next) {
       out.error = next.error() == codec::errc::bad_magic ? error_code::unsupported_version : to_kafka(next.error());
-      co_return out;
+      return;
     }
     if (!next->has_value()) break;
     const codec::record_batch_view& b = **next;
     if (auto ok = b.validate(); !ok) {
       out.error = to_kafka(ok.error());
-      co_return out;
+      return;
     }
     if (static_cast<int64_t>(b.size_bytes()) > cfg.max_message_bytes) {
       out.error = error_code::message_too_large;
-      co_return out;
+      return;
     }
     if (b.compression() == codec::compression_type::zstd && api_version < 7) {
       out.error = error_code::unsupported_compression_type;
-      co_return out;
+      return;
     }
     if (!first) first = b;
     ++batches;
@@ -168,57 +174,58 @@ io::task<produce_outcome> partition::produce(std::span<std::byte> records, int16
     out.error = batches == 0 && !reader.truncated_tail() ? error_code::invalid_record
                 : reader.truncated_tail()                 ? error_code::corrupt_message
                                                           : error_code::invalid_record;
-    co_return out;
+    return;
   }
   if (static_cast<int64_t>(records.size()) > cfg.segment_bytes) {
     out.error = error_code::record_list_too_large;
-    co_return out;
+    return;
   }
-  const bool idempotent = first->has_producer_id();
-  if (idempotent) co_await producer_lock_.lock();
-  if (idempotent) {
+  if (first->has_producer_id()) {
+    // Checked by the log when the batch gets its offsets (sequence_admission): after
+    // every batch queued before it, before any queued after it.
     const int32_t first_seq = first->base_sequence();
-    const int32_t last_seq = first->base_sequence() + first->last_offset_delta();
-    auto check = producers_.check(first->producer_id(), first->producer_epoch(), first_seq, last_seq);
-    if (check.duplicate) {
-      // A retry of a batch we have: success with the original offsets (Kafka's rule).
-      out.base_offset = check.duplicate->first_offset;
-      out.log_append_time_ms = cfg.message_timestamp_type == codec::timestamp_type::log_append_time
-                                   ? check.duplicate->timestamp
-                                   : -1;
-      producer_lock_.unlock();
-      co_return out;
-    }
-    if (check.error != error_code::none) {
-      out.error = check.error;
-      producer_lock_.unlock();
-      co_return out;
-    }
+    op.admission.emplace(producers_, first->producer_id(), first->producer_epoch(), first_seq,
+                         first_seq + first->last_offset_delta());
   }
   std::optional<int64_t> append_time;
   if (cfg.message_timestamp_type == codec::timestamp_type::log_append_time) append_time = now_ms();
-  const int64_t pid = first->producer_id();
-  const int16_t epoch = first->producer_epoch();
-  const int32_t base_seq = first->base_sequence();
-  const int32_t last_delta = first->last_offset_delta();
-  auto r = co_await log_->append(records, /*leader_epoch=*/0, append_time);
-  if (!r) {
-    out.error = to_kafka(r.error());
-    if (idempotent) producer_lock_.unlock();
+  auto q = log_->enqueue(op.append, records, /*leader_epoch=*/0, append_time,
+                         op.admission ? &*op.admission : nullptr);
+  if (!q) {
+    out.error = to_kafka(q.error());
+    return;
+  }
+  op.queued = true;
+  // acks=-1 with a single replica: the leader has it once written; the topic's flush
+  // policy is applied by the log (flush.messages) before the append completes.
+  (void)acks;
+}
+
+io::task<produce_outcome> partition::complete_produce(produce_op& op) {
+  produce_outcome& out = op.out;
+  if (!op.queued) co_return out;
+  auto r = co_await log_->wait(op.append);
+  if (!r && r.error() == log::errc::not_admitted) {
+    const sequence_admission& a = *op.admission;
+    if (const batch_sequence* dup = a.duplicate()) {
+      // A retry of a batch we have: success with the original offsets (Kafka's rule).
+      out.base_offset = dup->first_offset;
+      out.log_append_time_ms =
+          log_->config().message_timestamp_type == codec::timestamp_type::log_append_time ? dup->timestamp : -1;
+    } else {
+      // The sequence check's error; or the batch repeated one that was in the same
+      // write, which failed: retriable, like the original's error.
+      out.error = a.error() != error_code::none ? a.error() : error_code::kafka_storage_error;
+    }
     co_return out;
   }
-  if (idempotent) {
-    producers_.record(pid, epoch,
-                      batch_sequence{base_seq, base_seq + last_delta, r->base_offset, r->last_offset,
-                                     append_time ? *append_time : r->max_timestamp});
-    producer_lock_.unlock();
+  if (!r) {
+    out.error = to_kafka(r.error());
+    co_return out;
   }
   out.base_offset = r->base_offset;
   out.log_append_time_ms = r->log_append_time_ms;
   out.log_start_offset = r->log_start_offset;
-  // acks=-1 with a single replica: the leader has it; the topic's flush policy was
-  // applied by append() (flush.messages) before it returned.
-  (void)acks;
   appended_.notify_all();
   local_shard().notify_appended();
   co_return out;

@@ -57,51 +57,49 @@ struct next_pass {
 
 }  // namespace
 
-struct partition_log::pending_append {
-  std::span<std::byte> bytes;
-  int32_t leader_epoch = codec::no_partition_leader_epoch;
-  std::optional<int64_t> append_time_ms;
-  int64_t offset_count = 0;  // offsets the batches take (sum of last_offset_delta + 1)
-  int64_t records = 0;
-  int64_t max_timestamp = codec::no_timestamp;
-  std::optional<result<append_result>> out;
-  // Set once the write holding this append completed (or failed): `out` is set
-  // provisionally before that, so the waiter looks at this flag, not at `out`.
-  bool done = false;
-  io::event written;  // notified when `done` is set
-};
-
 io::task<result<append_result>> partition_log::append(std::span<std::byte> batches, int32_t leader_epoch,
                                                       std::optional<int64_t> log_append_time_ms) {
-  if (closed_) co_return unexpected{errc::closed};
-  if (failed_) co_return unexpected{errc::log_failed};
-  pending_append p;
+  append_op op;
+  auto q = enqueue(op, batches, leader_epoch, log_append_time_ms);
+  if (!q) co_return unexpected{q.error()};
+  co_return co_await wait(op);
+}
+
+result<void> partition_log::enqueue(append_op& p, std::span<std::byte> batches, int32_t leader_epoch,
+                                    std::optional<int64_t> log_append_time_ms, append_admission* admission) {
+  if (closed_) return unexpected{errc::closed};
+  if (failed_) return unexpected{errc::log_failed};
   p.bytes = batches;
   p.leader_epoch = leader_epoch;
   p.append_time_ms = log_append_time_ms;
+  p.admission = admission;
   // The broker validated the batches; check the framing we rely on to patch and index.
   codec::record_batch_reader reader(batches);
   size_t count = 0;
   while (true) {
     auto b = reader.next();
-    if (!b) co_return unexpected{errc::invalid_batch};
+    if (!b) return unexpected{errc::invalid_batch};
     if (!*b) break;
-    if ((*b)->last_offset_delta() < 0) co_return unexpected{errc::invalid_batch};
+    if ((*b)->last_offset_delta() < 0) return unexpected{errc::invalid_batch};
     p.offset_count += int64_t{(*b)->last_offset_delta()} + 1;
     p.records += (*b)->record_count();
     p.max_timestamp = std::max(p.max_timestamp, log_append_time_ms ? *log_append_time_ms : (*b)->max_timestamp());
     ++count;
   }
   if (count == 0 || reader.truncated_tail() || reader.position() != batches.size()) {
-    co_return unexpected{errc::invalid_batch};
+    return unexpected{errc::invalid_batch};
   }
-  if (batches.size() > static_cast<size_t>(cfg_.segment_bytes)) co_return unexpected{errc::batch_too_large};
+  if (batches.size() > static_cast<size_t>(cfg_.segment_bytes)) return unexpected{errc::batch_too_large};
 
   queue_.push_back(&p);
   if (writer_ == writer_state::none && !appends_held_) {
     writer_ = writer_state::running;
     io::spawn(write_loop());
   }
+  return {};
+}
+
+io::task<result<append_result>> partition_log::wait(append_op& p) {
   while (!p.done) (void)co_await p.written.wait();
   RT_ASSERT(p.out.has_value(), "append finished without a result");
   result<append_result> out = std::move(*p.out);
@@ -226,7 +224,18 @@ io::task<void> partition_log::write_group() {
       }
     }
     // Offsets are assigned here, in queue order; the bytes are patched in place
-    // (base offset and leader epoch are outside the CRC).
+    // (base offset and leader epoch are outside the CRC). The admission sees the log as
+    // it will be right before this append: earlier runs of this group are written (a
+    // failed one already revoked), and nothing queued behind it has offsets yet.
+    if (p->admission) {
+      const int64_t last = next_offset_ + p->offset_count - 1;
+      if (p->admission->admit(next_offset_, last, p->max_timestamp) ==
+          append_admission::verdict::skip) {
+        p->out = unexpected{errc::not_admitted};
+        continue;
+      }
+      p->admitted = true;
+    }
     append_result ar;
     ar.base_offset = next_offset_;
     size_t pos = 0;
@@ -285,6 +294,14 @@ io::task<result<void>> partition_log::write_run(uint64_t run_bytes) {
       failed_ = true;
     }
     for (pending_append* p : run_) p->out = unexpected{e};
+    // Newest first, so each admission undoes its own step; before the next run or group
+    // is admitted, so no later append is checked against appends that are not in the log.
+    for (auto it = run_.rbegin(); it != run_.rend(); ++it) {
+      if ((*it)->admitted) {
+        (*it)->admission->revoke();
+        (*it)->admitted = false;
+      }
+    }
     // The offsets of the failed run are handed out again: no hole.
     next_offset_ = log_end_offset_;
     co_return unexpected{e};

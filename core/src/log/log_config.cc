@@ -187,6 +187,7 @@ std::string_view to_string(errc e) noexcept {
     case errc::corrupt: return "corrupt log";
     case errc::closed: return "log closed";
     case errc::invalid_config: return "invalid log config";
+    case errc::not_admitted: return "append not admitted";
   }
   return "unknown";
 }

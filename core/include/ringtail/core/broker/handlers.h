@@ -20,6 +20,9 @@ struct request_context {
   int16_t api_version = 0;
   int32_t correlation_id = 0;
   std::string_view client_id;
+  // Produce: this request's place in its connection's produce order (taken in frame
+  // order; handle_produce waits for its turn and passes it on).
+  uint64_t produce_ticket = 0;
   // Strings a handler builds for the response (views in the response point here).
   std::deque<std::string> strings;
   std::string_view keep(std::string s) { return strings.emplace_back(std::move(s)); }

@@ -17,7 +17,6 @@
 #include "ringtail/core/broker/producer_state.h"
 #include "ringtail/core/log/buffer.h"
 #include "ringtail/io/event.h"
-#include "ringtail/io/mutex.h"
 #include "ringtail/io/task.h"
 
 namespace ringtail::codec {
@@ -25,10 +24,6 @@ class record_batch_view;
 }
 
 namespace ringtail::core {
-
-namespace log {
-class partition_log;
-}
 
 struct produce_outcome {
   codec::error_code error = codec::error_code::none;
@@ -49,6 +44,22 @@ struct fetch_outcome {
   std::vector<std::byte> records;
 };
 
+// One produce to one partition between partition::enqueue_produce() and
+// complete_produce(); lives in the producing task's frame. Only the partition touches it.
+class produce_op {
+ public:
+  produce_op() = default;
+  produce_op(const produce_op&) = delete;
+  produce_op& operator=(const produce_op&) = delete;
+
+ private:
+  friend class partition;
+  produce_outcome out;
+  bool queued = false;
+  log::append_op append;
+  std::optional<sequence_admission> admission;  // idempotent batches
+};
+
 class partition {
  public:
   ~partition();
@@ -62,6 +73,14 @@ class partition {
   // Validates and appends the records of one Produce partition entry. `records` is
   // mutable: base offsets are patched in place.
   io::task<produce_outcome> produce(std::span<std::byte> records, int16_t acks, int16_t api_version);
+  // produce() in two steps, so that a connection's pipelined requests take effect in the
+  // order they were sent (Kafka's guarantee; idempotent producers with several requests
+  // in flight depend on it): enqueue_produce() validates and queues the records on the
+  // log without suspending — appends take offsets, and idempotent sequences are
+  // checked, in the order of these calls — and complete_produce() waits for the append.
+  // `records` must stay valid until complete_produce() returns.
+  void enqueue_produce(produce_op& op, std::span<std::byte> records, int16_t acks, int16_t api_version);
+  io::task<produce_outcome> complete_produce(produce_op& op);
 
   // Internal writers (the group coordinator on __consumer_offsets): appends whole v2
   // batches the broker built itself, without the client checks of produce(); returns the
@@ -108,7 +127,6 @@ class partition {
   int32_t index_;
   std::unique_ptr<log::partition_log> log_;
   producer_state producers_;
-  io::mutex producer_lock_;  // check + append + record of idempotent batches, in order
   io::event appended_;
   std::map<std::string, std::string> configs_;
 };

@@ -13,9 +13,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "ringtail/codec/error_code.h"
+#include "ringtail/core/log/partition_log.h"
 
 namespace ringtail::core {
 
@@ -42,8 +44,19 @@ class producer_state {
   };
   // Checks a batch before it is appended.
   check_result check(int64_t producer_id, int16_t epoch, int32_t first_sequence, int32_t last_sequence) const;
-  // Records an appended batch.
-  void record(int64_t producer_id, int16_t epoch, const batch_sequence& b);
+  // What record() replaced, so that a batch whose write failed can be taken back.
+  struct undo_record {
+    int64_t producer_id = -1;
+    bool was_new = false;                                // the producer had no entry
+    int16_t old_epoch = -1;
+    std::optional<batch_sequence> evicted;              // the oldest batch, pushed out
+    std::optional<std::deque<batch_sequence>> replaced;  // all of them, on an epoch bump
+  };
+  // Records a batch given its offsets (its write may still be in progress).
+  undo_record record(int64_t producer_id, int16_t epoch, const batch_sequence& b);
+  // Takes back the newest record() of that producer (its write failed). Records are
+  // undone newest first.
+  void undo(undo_record&& u) noexcept;
   void clear() { producers_.clear(); }
   // Forgets producers none of whose cached batches is still in the log (their last
   // offset is below the new log start offset), as Kafka does when retention or
@@ -58,6 +71,40 @@ class producer_state {
 
  private:
   std::unordered_map<int64_t, producer_entry> producers_;
+};
+
+// The idempotence check of one produced batch, made by the log when it gives the batch
+// its offsets (log::append_admission): a batch is checked against exactly the batches
+// before it in the log, whatever else is queued or in flight, and recorded there; a
+// batch whose write fails is taken back before any later batch is checked. One per
+// idempotent batch, in the producing request's frame.
+class sequence_admission final : public log::append_admission {
+ public:
+  sequence_admission(producer_state& producers, int64_t producer_id, int16_t epoch, int32_t first_sequence,
+                     int32_t last_sequence)
+      : producers_(producers),
+        producer_id_(producer_id),
+        epoch_(epoch),
+        first_sequence_(first_sequence),
+        last_sequence_(last_sequence) {}
+
+  verdict admit(int64_t base_offset, int64_t last_offset, int64_t max_timestamp) override;
+  void revoke() noexcept override;
+
+  // After a skip: the check's error, or none for a duplicate.
+  codec::error_code error() const noexcept { return error_; }
+  // A retry of a batch the log holds (Kafka answers it with the original's offsets).
+  // Re-checked after the write: the original may have been in the same, failed write.
+  const batch_sequence* duplicate() const;
+
+ private:
+  producer_state& producers_;
+  int64_t producer_id_;
+  int16_t epoch_;
+  int32_t first_sequence_;
+  int32_t last_sequence_;
+  codec::error_code error_ = codec::error_code::none;
+  producer_state::undo_record undo_;
 };
 
 }  // namespace ringtail::core

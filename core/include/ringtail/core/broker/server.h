@@ -21,6 +21,7 @@
 #include "ringtail/core/config.h"
 #include "ringtail/io/cancel.h"
 #include "ringtail/io/error.h"
+#include "ringtail/io/sequencer.h"
 #include "ringtail/io/tcp.h"
 #include "ringtail/io/task.h"
 
@@ -72,6 +73,10 @@ class connection {
   }
   bool stopping() const noexcept { return stopping_; }
   io::cancel_token& send_cancel() noexcept { return send_cancel_; }
+  // Produce requests of this connection take effect in the order they were sent: each
+  // takes a ticket before its first suspension and hands its batches to the partitions'
+  // owner shards in ticket order (handlers/produce.cc).
+  io::sequencer& produce_order() noexcept { return produce_order_; }
 
  private:
   friend io::task<void> serve_connection_task(io::fd_handle fd);
@@ -81,6 +86,7 @@ class connection {
   io::cancel_token send_cancel_;
   io::cancel_token* read_cancel_ = nullptr;
   bool stopping_ = false;
+  io::sequencer produce_order_;
 };
 
 // Starts listeners on every shard (call on shard 0); returns the bound port.

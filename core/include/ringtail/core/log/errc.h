@@ -24,6 +24,7 @@ enum class errc : uint8_t {
   corrupt,              // a checkpoint or segment that recovery cannot make sense of
   closed,               // the log was closed or removed
   invalid_config,       // log_config does not validate
+  not_admitted,         // the append's append_admission skipped it (nothing written)
 };
 
 std::string_view to_string(errc e) noexcept;

@@ -88,6 +88,53 @@ struct open_stats {
   size_t segments_dropped = 0;    // after a corrupt one
 };
 
+// Decides, when the writer gives an append its offsets, whether it goes into the log.
+// The broker's idempotent-producer check lives behind it: called in offset order, by the
+// writer, before anything is awaited, it sees exactly the appends before this one in
+// the log (written, or in this same write) and none queued behind it, however many
+// requests are in flight. Owned by the appender; lives until its append completes.
+class append_admission {
+ public:
+  enum class verdict : uint8_t {
+    append,  // written with these offsets
+    skip,    // not written: the append completes with errc::not_admitted
+  };
+  // `base_offset`/`last_offset`: the offsets the append takes if admitted;
+  // `max_timestamp`: its batches' (or the LogAppendTime).
+  virtual verdict admit(int64_t base_offset, int64_t last_offset, int64_t max_timestamp) = 0;
+  // The write holding an admitted append failed: undo admit(). Called for the failed
+  // appends newest first, before any later append is admitted.
+  virtual void revoke() noexcept = 0;
+
+ protected:
+  ~append_admission() = default;
+};
+
+// One append on its way through the log: queued by partition_log::enqueue(), waited for
+// with partition_log::wait(). Lives in the appender's frame; only the log touches it.
+class append_op {
+ public:
+  append_op() = default;
+  append_op(const append_op&) = delete;
+  append_op& operator=(const append_op&) = delete;
+
+ private:
+  friend class partition_log;
+  std::span<std::byte> bytes;
+  int32_t leader_epoch = codec::no_partition_leader_epoch;
+  std::optional<int64_t> append_time_ms;
+  append_admission* admission = nullptr;
+  bool admitted = false;
+  int64_t offset_count = 0;  // offsets the batches take (sum of last_offset_delta + 1)
+  int64_t records = 0;
+  int64_t max_timestamp = codec::no_timestamp;
+  std::optional<result<append_result>> out;
+  // Set once the write holding this append completed (or failed): `out` is set
+  // provisionally before that, so the waiter looks at this flag, not at `out`.
+  bool done = false;
+  io::event written;  // notified when `done` is set
+};
+
 class partition_log {
  public:
   // Opens (creating it if missing) the log in `dir`, recovering it if it was not closed
@@ -109,6 +156,15 @@ class partition_log {
   // failed write fails exactly the appends it held (see append.cc).
   io::task<result<append_result>> append(std::span<std::byte> batches, int32_t leader_epoch,
                                          std::optional<int64_t> log_append_time_ms);
+  // append() in two steps, for callers that must fix the order of their appends before
+  // they wait (a connection's pipelined produce requests): enqueue() checks the framing
+  // and queues without suspending — appends take offsets in the order of enqueue()
+  // calls — and wait() returns what append() would. After a failed enqueue() the op is
+  // not queued (do not wait()). `admission`, if given, is asked when the append gets its
+  // offsets (see append_admission).
+  result<void> enqueue(append_op& op, std::span<std::byte> batches, int32_t leader_epoch,
+                       std::optional<int64_t> log_append_time_ms, append_admission* admission = nullptr);
+  io::task<result<append_result>> wait(append_op& op);
 
   // Whole batches from the one holding `offset`, with last offsets below
   // min(max_offset_exclusive, log end offset), at most `max_bytes` of them except that
@@ -173,7 +229,7 @@ class partition_log {
   io::task<result<void>> remove();
 
  private:
-  struct pending_append;
+  using pending_append = append_op;
   partition_log(std::string dir, log_config cfg, storage& fs, clock& clk, recent_append_cache* cache);
 
   io::task<result<void>> load();
