@@ -12,8 +12,8 @@ apt_packages=(
   # libraries the code links
   liburing-dev libmimalloc-dev libxxhash-dev liblz4-dev libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # interop clients and measurement tools
-  kcat librdkafka-dev python3 python3-confluent-kafka python3-kafka nodejs npm
+  # interop clients and measurement tools (Kafka's Java client and tools come from Maven)
+  kcat librdkafka-dev python3 python3-confluent-kafka python3-kafka nodejs npm openjdk-17-jdk-headless maven
   strace iperf3 procps lz4 zstd
 )
 
@@ -46,5 +46,17 @@ fi
 if [ -f "$here/tests/interop/js/package.json" ] && [ ! -d "$here/tests/interop/js/node_modules/kafkajs" ]; then
   echo "install-deps: npm install (tests/interop/js)"
   (cd "$here/tests/interop/js" && npm install --no-audit --no-fund --silent)
+fi
+# Kafka's Java client and command-line tools for the interop tests (versions pinned in
+# tests/interop/java/pom.xml), as a folder of jars under build/.
+java_lib="$here/build/interop-java-lib"
+if [ ! -f "$java_lib/.done" ] || [ "$here/tests/interop/java/pom.xml" -nt "$java_lib/.done" ]; then
+  echo "install-deps: mvn dependency:copy-dependencies (tests/interop/java)"
+  rm -rf "$java_lib"
+  mkdir -p "$java_lib"
+  mvn -q -B -f "$here/tests/interop/java/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$java_lib" -DincludeScope=runtime >"$java_lib/mvn.log" 2>&1 ||
+    { echo "install-deps: maven failed:"; tail -20 "$java_lib/mvn.log"; exit 1; }
+  touch "$java_lib/.done"
 fi
 echo "install-deps: ok"
