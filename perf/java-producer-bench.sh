@@ -2,7 +2,7 @@
 # Kafka's own producer benchmark (org.apache.kafka.tools.ProducerPerformance, what
 # kafka-producer-perf-test.sh runs) against Ringtail and Apache Kafka 4.4.0 in one run,
 # with the Java client's defaults (idempotent, acks=all, 5 requests in flight), with
-# idempotence off, and with 1 request in flight. 1 KiB records, linger.ms=5, one
+# idempotence off, and with 1 request in flight (idempotent and not). 1 KiB records, linger.ms=5, one
 # partition, no throttling; a warm-up run per broker is excluded (the JIT). Prints:
 #   broker | producer config | records/s | MB/s | p99 ms | broker CPU s/GB
 # Broker CPU is the broker process's utime+stime from /proc over the run.
@@ -43,6 +43,7 @@ CONFIGS=(
   "java-defaults|linger.ms=5"
   "idempotence-off|linger.ms=5 enable.idempotence=false"
   "1-in-flight|linger.ms=5 max.in.flight.requests.per.connection=1"
+  "1-in-flight-idempotence-off|linger.ms=5 max.in.flight.requests.per.connection=1 enable.idempotence=false"
 )
 
 # run_perf NAME BOOT PID TOPIC RECORDS PROPS -> one table row on stdout (and the raw output in $WORK)
