@@ -3,15 +3,19 @@
 # kafka-producer-perf-test.sh runs) against Ringtail and Apache Kafka 4.4.0 in one run,
 # with the Java client's defaults (idempotent, acks=all, 5 requests in flight), with
 # idempotence off, and with 1 request in flight (idempotent and not). 1 KiB records, linger.ms=5, one
-# partition, no throttling; a warm-up run per broker is excluded (the JIT). Prints:
-#   broker | producer config | records/s | MB/s | p99 ms | broker CPU s/GB
-# Broker CPU is the broker process's utime+stime from /proc over the run.
+# partition, no throttling; a warm-up run per broker is excluded (the JIT). Each config
+# runs REPEAT times, round-robin over the configs; the table has the medians:
+#   broker | producer config | records/s | MB/s | p99 ms | broker CPU s/GB | errors / retries
+# Broker CPU is the broker process's utime+stime from /proc over the run. The host is
+# noisy (single runs of one config swing by 2x here): compare medians of one run.
 #
 # usage: perf/java-producer-bench.sh [BUILD_DIR]   (default build/release; needs app/ringtail)
-# env:   RECORDS (per run, default 1000000), WARMUP_RECORDS (default 200000),
+# env:   RECORDS (per run, default 1000000), WARMUP_RECORDS (default 200000), REPEAT
+#        (default 3), VERBOSE=1 (print every run's row too),
 #        JAVA_LIB (Kafka's client + tools jars, default build/interop-java-lib, from
 #        scripts/install-deps.sh), KAFKA_PEER (default /work/shared/tools/kafka-peer.sh),
-#        SKIP_KAFKA=1 to run Ringtail alone
+#        SKIP_KAFKA=1 to run Ringtail alone, ONLY (a regex: the configs to run),
+#        REVERSE=1 (run the configs in reverse order, to see order effects)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +23,7 @@ BUILD=${1:-$ROOT/build/release}
 RT=$BUILD/app/ringtail
 RECORDS=${RECORDS:-1000000}
 WARMUP_RECORDS=${WARMUP_RECORDS:-200000}
+REPEAT=${REPEAT:-3}
 JAVA_LIB=${JAVA_LIB:-$ROOT/build/interop-java-lib}
 KAFKA_PEER=${KAFKA_PEER:-/work/shared/tools/kafka-peer.sh}
 [[ -x $RT ]] || { echo "no ringtail binary at $RT (build it first)" >&2; exit 2; }
@@ -57,6 +62,10 @@ run_perf() {
     --command-property "bootstrap.servers=$boot" $props 2>&1)
   c1=$(cpu_seconds "$pid")
   echo "$out" >"$WORK/$broker-$topic.out"
+  # Free the run's page cache for the next one (fresh VM memory costs more to touch:
+  # MACHINE.md "cold"), so no config pays for the ones before it.
+  "$RT" topics --bootstrap-server "$boot" --delete --topic "$topic" >/dev/null 2>&1 || true
+  sleep 2
   python3 - "$broker" "$label" "$n" "$c0" "$c1" "$WORK/$broker-$topic.out" <<'PY'
 import re, sys
 broker, label, n, c0, c1 = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
@@ -76,14 +85,41 @@ PY
 bench_broker() {
   local broker=$1 boot=$2 pid=$3
   run_perf "$broker" "$boot" "$pid" warmup "$WARMUP_RECORDS" "linger.ms=5" warmup >/dev/null
-  for c in "${CONFIGS[@]}"; do
-    local label=${c%%|*} props=${c#*|}
-    run_perf "$broker" "$boot" "$pid" "t-$label" "$RECORDS" "$props" "$label"
+  local order=("${CONFIGS[@]}")
+  if [[ -n ${REVERSE:-} ]]; then
+    order=()
+    for ((i = ${#CONFIGS[@]} - 1; i >= 0; i--)); do order+=("${CONFIGS[$i]}"); done
+  fi
+  for ((rep = 1; rep <= REPEAT; rep++)); do
+    for c in "${order[@]}"; do
+      local label=${c%%|*} props=${c#*|}
+      [[ -n ${ONLY:-} && ! $label =~ $ONLY ]] && continue
+      run_perf "$broker" "$boot" "$pid" "t-$label-$rep" "$RECORDS" "$props" "$label" | tee -a "$WORK/rows"
+    done
   done
 }
 
-echo "| broker | producer config | records/s | MB/s | p99 ms | broker CPU s/GB | errors / retries |"
-echo "|---|---|---:|---:|---:|---:|---|"
+# Medians per (broker, config) of the rows collected in $WORK/rows.
+print_medians() {
+  python3 - "$WORK/rows" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = [x.strip() for x in line.strip().strip("|").split("|")]
+    if len(f) < 7 or f[2].startswith("failed"):
+        continue
+    rows.setdefault((f[0], f[1]), []).append(f)
+print("| broker | producer config | records/s | MB/s | p99 ms | broker CPU s/GB | errors / retries | runs |")
+print("|---|---|---:|---:|---:|---:|---|---:|")
+for (broker, label), fs in rows.items():
+    med = lambda i, conv=float: statistics.median(conv(x[i].replace(",", "")) for x in fs)
+    errs = "/".join(sorted({x[6] for x in fs}))
+    print(f"| {broker} | {label} | {med(2):,.0f} | {med(3):.1f} | {med(4):.0f} | {med(5):.2f} | {errs} | {len(fs)} |")
+PY
+}
+
+exec 3>&1
+[[ -n ${VERBOSE:-} ]] || exec 1>/dev/null
 
 # --- Ringtail ------------------------------------------------------------------------
 RPORT=$(free_port)
@@ -106,3 +142,6 @@ if [[ -z ${SKIP_KAFKA:-} ]]; then
   bench_broker kafka "127.0.0.1:$KPORT" "$KPID"
   bash "$KAFKA_PEER" stop "$KPID"
 fi
+
+exec 1>&3
+print_medians
