@@ -93,7 +93,9 @@ TEST(ProducerSequence, PipelinedBatchesAreAdmittedInQueueOrder) {
     for (int i = 0; i < 40; ++i) {
       const auto& out = batches[static_cast<size_t>(i)].out;
       EXPECT_TRUE(out && out->has_value()) << "batch " << i;
-      if (out && *out) EXPECT_EQ((*out)->base_offset, i * 2);
+      if (out && *out) {
+        EXPECT_EQ((*out)->base_offset, i * 2);
+      }
     }
     EXPECT_GT(l->append_counters().writes, 1u);
     co_await l->close();
@@ -142,7 +144,9 @@ TEST(ProducerSequence, AFailedWriteTakesItsBatchesBackBeforeLaterOnesAreChecked)
     int64_t want = 1;
     for (produced* p : retries) {
       EXPECT_TRUE(p->out && p->out->has_value());
-      if (p->out && *p->out) EXPECT_EQ((*p->out)->base_offset, want);
+      if (p->out && *p->out) {
+        EXPECT_EQ((*p->out)->base_offset, want);
+      }
       ++want;
     }
     co_await l->close();
