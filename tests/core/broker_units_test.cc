@@ -107,6 +107,46 @@ TEST(Metadata, RejectsTruncatedOrGarbageFiles) {
   EXPECT_FALSE(decode_metadata("ringtail-metadata 1\npartition nope 0 0 0\nend\n").has_value());
 }
 
+// A damaged or inconsistent file stops the start with a message; it is never "repaired"
+// into a wrong state (a topic announcing 3 partitions with one record used to get two
+// phantom "partition 0" entries, and the broker wrote that back).
+TEST(Metadata, RejectsInconsistentOrDamagedFiles) {
+  const std::string id1 = "00112233445566778899aabbccddeeff";
+  const std::string id2 = "ffeeddccbbaa99887766554433221100";
+  auto v1 = [](const std::string& body) { return "ringtail-metadata 1\ncluster.id c\n" + body + "end\n"; };
+  // Version 1 (no checksum) still reads when consistent.
+  EXPECT_TRUE(decode_metadata(v1("topic t " + id1 + " 2 0\npartition t 0 0 0\npartition t 1 1 0\n")).has_value());
+  // Fewer partition records than announced.
+  auto missing = decode_metadata(v1("topic t " + id1 + " 3 0\npartition t 0 0 0\n"));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().find("announces 3 partitions but 2"), std::string::npos) << missing.error();
+  // A partition twice, a topic twice, an id twice, a count out of range.
+  EXPECT_FALSE(decode_metadata(v1("topic t " + id1 + " 1 0\npartition t 0 0 0\npartition t 0 0 0\n")).has_value());
+  EXPECT_FALSE(decode_metadata(v1("topic t " + id1 + " 1 0\ntopic t " + id2 + " 1 0\npartition t 0 0 0\n")).has_value());
+  EXPECT_FALSE(decode_metadata(v1("topic a " + id1 + " 1 0\ntopic b " + id1 + " 1 0\npartition a 0 0 0\npartition b 0 0 0\n"))
+                   .has_value());
+  EXPECT_FALSE(decode_metadata(v1("topic t " + id1 + " 0 0\n")).has_value());
+  EXPECT_FALSE(decode_metadata(v1("topic t " + id1 + " 100001 0\n")).has_value());
+
+  // Version 2 carries a checksum: one flipped byte anywhere before it is caught.
+  metadata_image img;
+  topic_info t;
+  t.name = "orders";
+  t.id = random_uuid();
+  t.partitions = {{0, 0, 0, {}, {}}, {1, 1, 0, {}, {}}};
+  img.topics.emplace(t.name, t);
+  const std::string good = encode_metadata(img, "cluster", 1000);
+  ASSERT_TRUE(decode_metadata(good).has_value());
+  std::string flipped = good;
+  flipped[flipped.find("orders 1 1") + 7] = '0';  // partition 1 -> partition 0: consistent-looking, but damaged
+  auto damaged = decode_metadata(flipped);
+  ASSERT_FALSE(damaged.has_value());
+  EXPECT_NE(damaged.error().find("checksum mismatch"), std::string::npos) << damaged.error();
+  std::string no_checksum = good;
+  no_checksum.erase(no_checksum.find("checksum "), no_checksum.find("end\n") - no_checksum.find("checksum "));
+  EXPECT_FALSE(decode_metadata(no_checksum).has_value());
+}
+
 TEST(Metadata, TopicNameRules) {
   EXPECT_TRUE(valid_topic_name("a-b_c.d"));
   EXPECT_FALSE(valid_topic_name(""));

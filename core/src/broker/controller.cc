@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 
+#include <map>
+#include <set>
+
 #include "ringtail/base/logging.h"
 #include "ringtail/core/broker/broker.h"
 #include "ringtail/core/broker/partition.h"
@@ -83,7 +86,47 @@ io::task<void> update_configs_here(const topic_info* t) {
   co_return;
 }
 
+// `<topic>-<index>` directories in the data directory (blocking listing: startup only).
+std::map<std::string, std::set<int32_t>> find_partition_directories(const std::string& dir) {
+  std::map<std::string, std::set<int32_t>> found;
+  auto names = local_shard().storage().list_directory(dir);
+  if (!names) return found;
+  for (const std::string& n : *names) {
+    const size_t dash = n.rfind('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 >= n.size() || dash + 11 < n.size()) continue;
+    const std::string topic = n.substr(0, dash);
+    const std::string digits = n.substr(dash + 1);
+    if (!valid_topic_name(topic) || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int64_t index = std::stoll(digits);
+    if (index >= max_partitions_per_topic) continue;
+    if (!local_shard().storage().list_directory(dir + "/" + n)) continue;  // not a directory
+    found[topic].insert(static_cast<int32_t>(index));
+  }
+  return found;
+}
+
 }  // namespace
+
+void controller::rebuild_from_directories(const std::map<std::string, std::set<int32_t>>& found, unsigned shards) {
+  for (const auto& [name, indexes] : found) {
+    topic_info t;
+    t.name = name;
+    t.id = random_uuid();
+    t.internal = name == "__consumer_offsets";
+    if (t.internal) t.configs["cleanup.policy"] = "compact";
+    const int32_t count = *indexes.rbegin() + 1;  // a gap becomes an empty partition
+    for (int32_t i = 0; i < count; ++i) {
+      partition_info p;
+      p.index = i;
+      p.shard = static_cast<unsigned>(i) % shards;
+      t.partitions.push_back(p);
+    }
+    RT_LOG_WARN("--recover-metadata: topic %s rebuilt from its directories with %d partitions (new topic id, "
+                "default configs)",
+                name.c_str(), count);
+    image_.topics.emplace(name, std::move(t));
+  }
+}
 
 io::task<result<void, std::string>> controller::start() {
   const unsigned shards = io::local().shard_count();
@@ -96,6 +139,26 @@ io::task<result<void, std::string>> controller::start() {
     if (text.error().code != io::errc::not_found)
       co_return unexpected{"cannot read " + metadata_path() + ": " + text.error().message()};
     cluster_id_ = broker().config.properties.count("cluster.id") ? broker().config.cluster_id : new_cluster_id();
+    // Partition directories without metadata: the file was lost, not a new cluster.
+    // Starting empty would let a new topic of an old name adopt the old records.
+    auto found = find_partition_directories(dir);
+    if (!found.empty()) {
+      if (!broker().recover_metadata) {
+        std::string names;
+        size_t n = 0;
+        for (const auto& [topic, indexes] : found) {
+          for (int32_t i : indexes) {
+            if (n++ < 5) names += (names.empty() ? "" : ", ") + topic + "-" + std::to_string(i);
+          }
+        }
+        co_return unexpected{metadata_path() + " is missing but " + dir + " holds " + std::to_string(n) +
+                             " partition directories (" + names + (n > 5 ? ", ..." : "") +
+                             "): refusing to start as a new cluster. If the metadata file was lost, start once "
+                             "with `ringtail broker --recover-metadata ...` to rebuild it from the directories "
+                             "(topic configs are not recovered; set them again with `ringtail configs`)"};
+      }
+      rebuild_from_directories(found, shards);
+    }
     auto p = co_await persist();
     if (!p) co_return unexpected{p.error()};
   } else {
@@ -193,7 +256,7 @@ io::task<admin_result> controller::create_topic_locked(create_topic_args args) {
   if (args.partitions <= 0) {
     co_return admin_result{error_code::invalid_partitions, "Number of partitions must be larger than 0."};
   }
-  if (args.partitions > 100'000) {
+  if (args.partitions > max_partitions_per_topic) {
     co_return admin_result{error_code::invalid_partitions, "Number of partitions is too large (at most 100000)."};
   }
   if (args.replication_factor <= 0 || args.replication_factor > 1) {
@@ -287,7 +350,7 @@ io::task<admin_result> controller::create_partitions_locked(std::string name, in
     co_return admin_result{error_code::invalid_partitions,
                            "Topic already has " + std::to_string(current) + " partitions."};
   }
-  if (total > 100'000) co_return admin_result{error_code::invalid_partitions, "Too many partitions."};
+  if (total > max_partitions_per_topic) co_return admin_result{error_code::invalid_partitions, "Too many partitions."};
   if (validate_only) co_return admin_result::ok();
   const auto shards = assign_shards(partitions_per_shard_, total - current);
   for (int32_t i = current; i < total; ++i) {

@@ -36,6 +36,9 @@ struct broker_context {
   std::string advertised_host;
   int32_t advertised_port = 0;
   std::string data_dir;  // log.dirs[0]
+  // `ringtail broker --recover-metadata`: with partition directories but no metadata
+  // file, rebuild the metadata from the directories instead of refusing to start.
+  bool recover_metadata = false;
 };
 
 class shard_state {

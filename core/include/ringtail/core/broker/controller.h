@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,8 @@ class controller {
                                                   bool validate_only);
   io::task<result<int64_t, codec::error_code>> allocate_producer_id_locked();
   io::task<result<void, std::string>> persist();
+  // --recover-metadata: topics from `<topic>-<index>` directories (no metadata file).
+  void rebuild_from_directories(const std::map<std::string, std::set<int32_t>>& found, unsigned shards);
   io::task<void> publish();
   io::task<void> open_partitions(const topic_info& t, int32_t from_index);
 

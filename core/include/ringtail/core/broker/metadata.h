@@ -66,6 +66,13 @@ struct metadata_image {
 bool valid_topic_name(std::string_view name) noexcept;
 
 // Serialises / parses the metadata file (pure; the controller does the I/O).
+// Largest partition count of one topic (CreateTopics / CreatePartitions refuse more).
+inline constexpr int64_t max_partitions_per_topic = 100'000;
+
+// The metadata file `<log.dir>/ringtail.metadata` (text, one record a line; version 2 ends
+// in a CRC-32C of the lines before it). decode_metadata() refuses a file that is damaged
+// or inconsistent (checksum, duplicate topics or ids, partition records missing or
+// repeated) rather than guessing.
 std::string encode_metadata(const metadata_image& image, const std::string& cluster_id, int64_t producer_id_block_end);
 struct decoded_metadata {
   metadata_image image;
