@@ -189,6 +189,11 @@ void mutable_record_batch_view::set_log_append_time(int64_t append_time_ms) {
   update_crc();
 }
 
+void mutable_record_batch_view::set_max_timestamp(int64_t max_timestamp_ms) {
+  store_be<int64_t>(data_ + batch_layout::max_timestamp, max_timestamp_ms);
+  update_crc();
+}
+
 void mutable_record_batch_view::set_producer(int64_t producer_id, int16_t producer_epoch, int32_t base_sequence) {
   store_be<int64_t>(data_ + batch_layout::producer_id, producer_id);
   store_be<int16_t>(data_ + batch_layout::producer_epoch, producer_epoch);

@@ -106,6 +106,21 @@ result<fd_handle> listen_tcp(const endpoint& ep, bool reuse_port, int backlog) {
   return fd;
 }
 
+result<void> check_port_free(const endpoint& ep) {
+  auto addr = make_address(ep);
+  if (!addr) return unexpected{addr.error()};
+  fd_handle fd(::socket(addr->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return unexpected{error::from_errno(errno)};
+  // SO_REUSEADDR (ignores TIME_WAIT leftovers) but not SO_REUSEPORT: the bind fails if
+  // any socket listens on the address, whoever owns it.
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr->storage), addr->len) != 0) {
+    return unexpected{error::from_errno(errno)};
+  }
+  return {};
+}
+
 result<uint16_t> local_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

@@ -288,6 +288,7 @@ class broker_process {
     return true;
   }
 
+  pid_t pid() const noexcept { return pid_; }
   uint16_t port() const noexcept { return port_; }
   std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port_); }
   std::filesystem::path data_dir() const { return scratch_.path() / "data"; }

@@ -21,6 +21,7 @@ error_code to_kafka(log::errc e) {
   switch (e) {
     case log::errc::offset_out_of_range: return error_code::offset_out_of_range;
     case log::errc::invalid_batch: return error_code::corrupt_message;
+    case log::errc::corrupt: return error_code::corrupt_message;  // damaged log data (Kafka: CorruptRecordException)
     case log::errc::batch_too_large: return error_code::record_list_too_large;
     case log::errc::closed: return error_code::not_leader_or_follower;
     default: return error_code::kafka_storage_error;
@@ -39,6 +40,27 @@ error_code to_kafka(codec::errc e) {
 }
 
 int64_t now_ms() { return local_shard().clock().now_ms(); }
+
+// Decompressed records of a batch whose max timestamp must be recomputed are read here
+// (one per shard: threads are shards).
+constexpr size_t timestamp_scan_output_max = 64 << 20;
+
+// The largest record timestamp of a CreateTime batch (base timestamp + largest delta),
+// or nullopt if the records cannot be read.
+std::optional<int64_t> max_record_timestamp(const codec::record_batch_view& b) {
+  static thread_local codec::byte_buffer scratch;
+  auto reader = b.records(scratch, timestamp_scan_output_max);
+  if (!reader) return std::nullopt;
+  int64_t max_delta = INT64_MIN;
+  for (;;) {
+    auto r = reader->next();
+    if (!r) return std::nullopt;
+    if (!*r) break;
+    max_delta = std::max(max_delta, (*r)->timestamp_delta);
+  }
+  if (max_delta == INT64_MIN) return std::nullopt;
+  return b.base_timestamp() + max_delta;
+}
 
 // Producer state snapshot, written at clean close and read at a clean open:
 //   ringtail-producers 1 <log end offset>
@@ -166,6 +188,16 @@ void partition::enqueue_produce(produce_op& op, std::span<std::byte> records, in
     if (b.compression() == codec::compression_type::zstd && api_version < 7) {
       out.error = error_code::unsupported_compression_type;
       return;
+    }
+    if (b.max_timestamp() == codec::no_timestamp && b.ts_type() == codec::timestamp_type::create_time &&
+        b.record_count() > 0 && !b.is_control()) {
+      // Some clients (sarama before 1.27) leave maxTimestamp at -1 although every record
+      // has a timestamp; Kafka recomputes it on append, so its time index and
+      // ListOffsets by time see the records. Only for such batches: others are trusted.
+      if (auto ts = max_record_timestamp(b)) {
+        auto m = codec::mutable_record_batch_view::parse(records.subspan(reader.last_position(), b.size_bytes()));
+        if (m) m->set_max_timestamp(*ts);
+      }
     }
     if (!first) first = b;
     ++batches;

@@ -32,6 +32,10 @@ struct shard_server {
   bool accepting = false;
   bool stopping = false;
   uint64_t next_id = 0;
+  // queued.max.request.bytes (this shard's share): bytes of request frames read or being
+  // read and not yet handled. Over it, readers wait before reading another frame's body.
+  int64_t queued_bytes = 0;
+  io::event queued_freed;
 };
 
 std::vector<std::unique_ptr<shard_server>> g_servers;  // indexed by shard, sized on shard 0
@@ -61,9 +65,12 @@ std::string peer_name(int fd) {
   return std::string(buf) + ":" + std::to_string(port);
 }
 
-// Copies `want` bytes from the stream into dst, starting with what `pending` holds.
-io::task<io::result<void>> fill_bytes(io::recv_stream& rx, io::recv_buffer& pending, std::byte* dst, size_t want,
-                                      io::cancel_token* token) {
+// Appends `want` bytes from the stream to `out`, starting with what `pending` holds. The
+// buffer grows as bytes arrive (never ahead of them by more than it already holds, and
+// at most to `capacity_max`): a frame's announced size reserves no memory by itself.
+io::task<io::result<void>> append_bytes(io::recv_stream& rx, io::recv_buffer& pending, std::vector<std::byte>& out,
+                                        size_t want, size_t capacity_max, io::cancel_token* token) {
+  constexpr size_t first_capacity = 64 * 1024;
   size_t got = 0;
   while (got < want) {
     if (!pending || pending.empty()) {
@@ -72,7 +79,11 @@ io::task<io::result<void>> fill_bytes(io::recv_stream& rx, io::recv_buffer& pend
       pending = std::move(*b);
     }
     const size_t n = std::min(want - got, pending.size());
-    std::memcpy(dst + got, pending.bytes().data(), n);
+    if (out.capacity() < out.size() + n) {
+      out.reserve(std::min(capacity_max, std::max({out.size() + n, 2 * out.capacity(), first_capacity})));
+    }
+    const std::byte* src = pending.bytes().data();
+    out.insert(out.end(), src, src + n);
     pending.consume(n);
     got += n;
   }
@@ -80,19 +91,36 @@ io::task<io::result<void>> fill_bytes(io::recv_stream& rx, io::recv_buffer& pend
 }
 
 // Reads one frame into `frame` (contiguous). Returns false for a size outside
-// [0, max_frame_bytes]: the caller logs and closes, as Kafka does.
+// [0, max_frame_bytes]: the caller logs and closes, as Kafka does. Before the body, the
+// frame's size is charged to the shard's queued.max.request.bytes budget (`charged`;
+// the caller releases it once the request is handled), waiting while the budget is
+// spent — unless nothing is queued at all, so one frame larger than the budget still goes.
 io::task<io::result<bool>> read_frame(io::recv_stream& rx, io::recv_buffer& pending, std::vector<std::byte>& frame,
-                                      int32_t max_frame_bytes, io::cancel_token* token) {
-  std::byte size_bytes[4];
-  auto r = co_await fill_bytes(rx, pending, size_bytes, 4, token);
+                                      shard_server& srv, int64_t& charged, io::cancel_token* token) {
+  std::vector<std::byte> size_bytes;
+  auto r = co_await append_bytes(rx, pending, size_bytes, 4, 4, token);
   if (!r) co_return io::unexpected{r.error()};
   const int32_t size = static_cast<int32_t>((uint32_t(size_bytes[0]) << 24) | (uint32_t(size_bytes[1]) << 16) |
                                             (uint32_t(size_bytes[2]) << 8) | uint32_t(size_bytes[3]));
-  if (size < 0 || size > max_frame_bytes) co_return false;
-  frame.resize(static_cast<size_t>(size));
-  r = co_await fill_bytes(rx, pending, frame.data(), frame.size(), token);
+  if (size < 0 || size > srv.opts.max_frame_bytes) co_return false;
+  const int64_t budget = srv.opts.queued_max_bytes;
+  while (budget >= 0 && srv.queued_bytes > 0 && srv.queued_bytes + size > budget) {
+    auto w = co_await srv.queued_freed.wait(token);
+    if (!w) co_return io::unexpected{w.error()};
+  }
+  srv.queued_bytes += size;
+  charged = size;
+  frame.clear();
+  r = co_await append_bytes(rx, pending, frame, static_cast<size_t>(size), static_cast<size_t>(size), token);
   if (!r) co_return io::unexpected{r.error()};
   co_return true;
+}
+
+void release_queued(shard_server& srv, int64_t& charged) {
+  if (charged == 0) return;
+  srv.queued_bytes -= charged;
+  charged = 0;
+  if (srv.queued_freed.has_waiters()) srv.queued_freed.notify_all();
 }
 
 struct pending_reply {
@@ -110,8 +138,9 @@ struct connection_pipeline {
 };
 
 io::task<void> run_handler(frame_handler* handler, connection* conn, std::vector<std::byte> frame,
-                           pending_reply* slot, connection_pipeline* pl) {
+                           pending_reply* slot, connection_pipeline* pl, shard_server* srv, int64_t charged) {
   slot->reply = co_await handler->on_frame(*conn, std::move(frame));
+  release_queued(*srv, charged);
   slot->done = true;
   --pl->handlers_running;
   pl->progress.notify_all();
@@ -160,21 +189,23 @@ io::task<void> serve_connection_task(io::fd_handle fd) {
       while (pl.replies.size() >= srv.opts.max_in_flight && !pl.broken) (void)co_await pl.progress.wait();
       if (pl.broken || conn.stopping() || srv.stopping) break;
       std::vector<std::byte> frame;
+      int64_t charged = 0;
       io::cancel_token read_cancel;
       conn.read_cancel_ = &read_cancel;
       io::result<bool> ok = true;
       if (srv.opts.idle_timeout_ms >= 0) {
         io::timeout_guard idle(read_cancel, std::chrono::milliseconds(srv.opts.idle_timeout_ms));
-        ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &read_cancel);
+        ok = co_await read_frame(rx, pending, frame, srv, charged, &read_cancel);
         if (!ok && idle.fired()) {
           RT_LOG_INFO("connection %s from %s: idle for connections.max.idle.ms (%lld ms); closing",
                       connection_name(conn.id()).c_str(), conn.peer().c_str(),
                       static_cast<long long>(srv.opts.idle_timeout_ms));
         }
       } else {
-        ok = co_await read_frame(rx, pending, frame, srv.opts.max_frame_bytes, &read_cancel);
+        ok = co_await read_frame(rx, pending, frame, srv, charged, &read_cancel);
       }
       conn.read_cancel_ = nullptr;
+      if (!ok || !*ok) release_queued(srv, charged);
       if (!ok) {
         if (ok.error().code != io::errc::closed && ok.error().code != io::errc::cancelled) {
           RT_LOG_INFO("connection %s: %s", connection_name(conn.id()).c_str(), ok.error().message().c_str());
@@ -191,8 +222,9 @@ io::task<void> serve_connection_task(io::fd_handle fd) {
       pl.replies.push_back(std::move(slot));
       if (srv.handler) {
         ++pl.handlers_running;
-        io::spawn(run_handler(srv.handler.get(), &conn, std::move(frame), sp, &pl));
+        io::spawn(run_handler(srv.handler.get(), &conn, std::move(frame), sp, &pl, &srv, charged));
       } else {
+        release_queued(srv, charged);
         sp->done = true;
         sp->reply.respond = false;
         pl.progress.notify_all();
@@ -265,6 +297,13 @@ io::task<io::result<uint16_t>> start_server(server_options opts) {
   const unsigned shards = io::local().shard_count();
   g_servers.clear();
   g_servers.resize(shards);
+  // The shards share the port through SO_REUSEPORT, which would let another process
+  // (a second broker) join it too and take a share of the connections: refuse an
+  // address something already listens on. (Port 0 is a fresh port.)
+  if (opts.listen.port != 0) {
+    auto free = io::check_port_free(io::endpoint{opts.listen.host, opts.listen.port});
+    if (!free) co_return io::unexpected{free.error()};
+  }
   // Shard 0 binds first so that port 0 becomes a real port the others then share.
   auto r = listen_on_this_shard(opts, opts.listen.port);
   if (!r) co_return io::unexpected{r.error()};

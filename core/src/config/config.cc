@@ -100,6 +100,12 @@ const std::map<std::string, setter>& known_keys() {
       {"num.shards", int_field<unsigned>(&broker_config::num_shards, 0u, 64u)},
       {"socket.request.max.bytes", int_field<int32_t>(&broker_config::socket_request_max_bytes, 1024, i32max)},
       {"connections.max.idle.ms", int_field<int64_t>(&broker_config::connections_max_idle_ms, -1, i64max)},
+      {"queued.max.request.bytes",
+       [](broker_config& c, const std::string& k, const std::string& v) -> result<void, std::string> {
+         auto r = int_field<int64_t>(&broker_config::queued_max_request_bytes, -1, i64max)(c, k, v);
+         if (r && c.queued_max_request_bytes == 0) return unexpected{k + ": must be -1 (no bound) or positive"};
+         return r;
+       }},
       {"cluster.id",
        [](broker_config& c, const std::string& k, const std::string& v) -> result<void, std::string> {
          if (trim(v).empty()) return unexpected{k + ": must not be empty"};

@@ -2,11 +2,16 @@
 //
 // Recovery (Kafka's LogLoader, simplified): without the clean-shutdown marker every
 // segment that may hold offsets at or above the checkpointed recovery point is
-// re-validated batch by batch (length, magic, offsets, CRC-32C); the first invalid byte
-// ends the log — the file is truncated there and later segments are deleted. Indexes of
-// re-validated segments are rebuilt; others are loaded and checked, and rebuilt from the
-// log when missing, short or inconsistent. With the marker nothing is re-validated: the
-// indexes are loaded and only the bytes after each segment's last index entry are read.
+// re-validated batch by batch (length, magic, offsets, CRC-32C). In the active (last)
+// segment the first invalid byte ends the log: a torn tail, truncated there. A closed
+// segment was flushed when it rolled (and after a clean shutdown the active one was
+// too), so invalid bytes there are damage: they stay,
+// reported with their positions and offsets, the scan resumes at the next valid batch
+// and every later segment is kept (segment::recover_closed). Indexes of re-validated
+// segments are rebuilt; others are loaded and checked, and re-validated the same way
+// when missing, short or inconsistent (even after a clean shutdown). With the marker
+// nothing else is re-validated: the indexes are loaded and only the bytes after each
+// segment's last index entry are read.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -132,7 +137,26 @@ io::task<result<void>> partition_log::load() {
         recover = true;
       }
     }
-    if (recover) {
+    if (recover && (!last || clean)) {
+      // A closed segment was flushed when it rolled, and after a clean shutdown the
+      // active one was too: invalid bytes there are damage, not a torn tail. They cost
+      // only themselves; the batches and segments after them stay.
+      ++open_stats_.segments_recovered;
+      auto damage = co_await seg->recover_closed();
+      if (!damage) co_return unexpected{damage.error()};
+      for (const auto& d : *damage) {
+        ++open_stats_.damaged_ranges;
+        RT_LOG_ERROR("log recovery: %s: damaged bytes at positions %llu-%llu (offsets %lld-%s): kept as they are; "
+                     "fetches of those offsets fail with CORRUPT_MESSAGE, the batches around them are served",
+                     seg->log_path().c_str(), static_cast<unsigned long long>(d.position),
+                     static_cast<unsigned long long>(d.end), static_cast<long long>(d.first_offset),
+                     d.last_offset >= 0 ? std::to_string(d.last_offset).c_str() : "the segment's end");
+      }
+      auto w = co_await seg->write_indexes();
+      if (!w) co_return unexpected{w.error()};
+      auto sy = co_await seg->sync_log();
+      if (!sy) co_return unexpected{sy.error()};
+    } else if (recover) {
       ++open_stats_.segments_recovered;
       auto cut = co_await seg->recover();
       if (!cut) co_return unexpected{cut.error()};

@@ -230,6 +230,116 @@ io::task<result<bool>> all_zero(storage_file& f, uint64_t from, uint64_t to) {
 
 }  // namespace
 
+void segment::skip_damaged(uint64_t bytes) {
+  size_bytes_ += bytes;
+  bytes_since_index_entry_ = UINT64_MAX / 2;  // the next good batch is where lookups resume
+}
+
+namespace {
+
+// The first position in [from, end) where a valid batch with offsets >= min_offset starts
+// (magic 2, length within the file, CRC-32C matching), or nullopt. Byte by byte: only
+// damaged segments are searched, once, at start.
+io::task<result<std::optional<uint64_t>>> find_next_batch(storage_file& f, uint64_t from, uint64_t end,
+                                                          int64_t min_offset) {
+  constexpr size_t window = 1 << 20;
+  std::vector<std::byte> buf;
+  for (uint64_t at = from; at + codec::record_batch_header_bytes <= end;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(end - at, window + codec::record_batch_header_bytes));
+    buf.resize(n);
+    auto got = co_await f.read_at(at, std::span(buf.data(), n));
+    if (!got) co_return unexpected{to_log_errc(got.error())};
+    buf.resize(*got);
+    const size_t candidates = buf.size() >= codec::record_batch_header_bytes ? buf.size() - codec::record_batch_header_bytes + 1 : 0;
+    for (size_t i = 0; i < std::min(candidates, window); ++i) {
+      const std::byte* h = buf.data() + i;
+      if (static_cast<int8_t>(h[codec::batch_layout::magic]) != 2) continue;
+      const int32_t len = codec::detail::load_be<int32_t>(h + codec::batch_layout::batch_length);
+      const int64_t base = codec::detail::load_be<int64_t>(h + codec::batch_layout::base_offset);
+      const uint64_t size = static_cast<uint64_t>(len) + codec::log_overhead_bytes;
+      if (len < 49 || at + i + size > end || base < min_offset) continue;
+      std::vector<std::byte> whole(size);
+      auto w = co_await f.read_at(at + i, std::span(whole));
+      if (!w) co_return unexpected{to_log_errc(w.error())};
+      if (*w != size) continue;
+      auto v = codec::record_batch_view::parse(whole);
+      if (v && v->last_offset_delta() >= 0 && v->compute_crc() == v->crc()) co_return std::optional<uint64_t>{at + i};
+    }
+    if (candidates <= window) break;
+    at += window;
+  }
+  co_return std::optional<uint64_t>{};
+}
+
+}  // namespace
+
+io::task<result<std::vector<segment::damaged_range>>> segment::recover_closed() {
+  auto log_size = co_await log_->size();
+  if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
+  reset_state();
+  std::vector<damaged_range> damage;
+  uint64_t start = 0;
+  int64_t min_offset = base_offset_;
+  for (;;) {
+    batch_scanner scan(*log_, start, *log_size, /*verify_crc=*/true, min_offset);
+    scan.require_dense_offsets();
+    while (true) {
+      auto b = co_await scan.next();
+      if (!b) co_return unexpected{to_log_errc(b.error())};
+      if (!*b) break;
+      on_batch_appended((*b)->batch, (*b)->position, last_modified_ms_);
+    }
+    const uint64_t bad = scan.position();
+    if (bad >= *log_size) break;
+    auto zeros = co_await all_zero(*log_, bad, *log_size);
+    if (!zeros) co_return unexpected{zeros.error()};
+    if (*zeros) {
+      RT_LOG_INFO("log recovery: %s: cutting %llu bytes of zeros after the last batch (space prepared for appends)",
+                  log_path().c_str(), static_cast<unsigned long long>(*log_size - bad));
+      auto t = co_await log_->truncate(bad);
+      if (!t) co_return unexpected{to_log_errc(t.error())};
+      unsynced_ = true;
+      break;
+    }
+    auto next = co_await find_next_batch(*log_, bad + 1, *log_size, next_offset_);
+    if (!next) co_return unexpected{next.error()};
+    damaged_range d;
+    d.position = bad;
+    d.first_offset = next_offset_;
+    if (*next) {
+      d.end = **next;
+      std::array<std::byte, codec::record_batch_header_bytes> h{};
+      auto got = co_await log_->read_at(d.end, std::span(h));
+      if (!got) co_return unexpected{to_log_errc(got.error())};
+      d.last_offset = codec::detail::load_be<int64_t>(h.data() + codec::batch_layout::base_offset) - 1;
+    } else {
+      d.end = *log_size;
+      // Nothing valid follows: if the damaged bytes are exactly one batch whose header
+      // still names the expected offsets (a flipped magic or CRC byte), those offsets
+      // were acknowledged and stay taken; otherwise they are unknown.
+      std::array<std::byte, codec::record_batch_header_bytes> h{};
+      auto got = co_await log_->read_at(bad, std::span(h));
+      if (!got) co_return unexpected{to_log_errc(got.error())};
+      if (*got == h.size()) {
+        const int64_t base = codec::detail::load_be<int64_t>(h.data() + codec::batch_layout::base_offset);
+        const int32_t len = codec::detail::load_be<int32_t>(h.data() + codec::batch_layout::batch_length);
+        const int32_t delta = codec::detail::load_be<int32_t>(h.data() + codec::batch_layout::last_offset_delta);
+        if (base == next_offset_ && delta >= 0 && len >= 49 &&
+            bad + static_cast<uint64_t>(len) + codec::log_overhead_bytes == d.end) {
+          d.last_offset = base + delta;
+        }
+      }
+    }
+    damage.push_back(d);
+    skip_damaged(d.end - bad);
+    if (d.last_offset >= 0) next_offset_ = d.last_offset + 1;
+    if (!*next) break;
+    start = d.end;
+    min_offset = next_offset_;
+  }
+  co_return damage;
+}
+
 io::task<result<uint64_t>> segment::recover() {
   auto log_size = co_await log_->size();
   if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
@@ -358,6 +468,7 @@ io::task<result<std::optional<batch_position>>> segment::find(int64_t offset) {
     min_offset = e->offset;
   }
   const size_t window = std::max<size_t>(16 * 1024, 2 * static_cast<size_t>(cfg_.index_interval_bytes));
+  uint64_t damaged_at = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     batch_scanner scan(*log_, start, size_bytes_, false, min_offset, window);
     while (true) {
@@ -371,12 +482,22 @@ io::task<result<std::optional<batch_position>>> segment::find(int64_t offset) {
       }
     }
     if (!scan.invalid()) co_return std::optional<batch_position>{};
+    damaged_at = scan.position();
     if (start == 0) break;
     // The index entry pointed at something that is not a batch: distrust it, scan all.
     RT_LOG_WARN("log %s: index entry for offset %lld is wrong; scanning the segment", log_path().c_str(),
                 static_cast<long long>(offset));
     start = 0;
     min_offset = base_offset_;
+  }
+  // Damaged bytes where a batch should start (a bad magic, length or CRC): every read
+  // through here fails with CORRUPT_MESSAGE, as Kafka answers; say so once per place,
+  // not once per consumer retry.
+  if (damaged_at != reported_damage_position_) {
+    reported_damage_position_ = damaged_at;
+    RT_LOG_ERROR("log %s: no valid batch at position %llu (reading offset %lld): the segment is damaged there; "
+                 "fetches of these offsets fail with CORRUPT_MESSAGE",
+                 log_path().c_str(), static_cast<unsigned long long>(damaged_at), static_cast<long long>(offset));
   }
   co_return unexpected{errc::corrupt};
 }

@@ -12,7 +12,8 @@
 #                                   REPLICAS ISRS / broker ID HOST PORT / controller ID
 #   configs   BOOTSTRAP TOPIC    -> config NAME VALUE SOURCE_ID READ_ONLY DEFAULT
 #   produce   BOOTSTRAP TOPIC [--compression C] [--idempotence] [--partitioner P]
-#             [--timeout-ms N]    stdin: PARTITION KEY VALUE HEADERS [TIMESTAMP_MS] per line
+#             [--timeout-ms N] [--linger-ms N] [--batch-num-messages N]
+#                                 stdin: PARTITION KEY VALUE HEADERS [TIMESTAMP_MS] per line
 #                                 -> ack P OFFSET KEY VALUE | err KEY VALUE ERRNAME
 #   consume   BOOTSTRAP TOPIC PARTITION START [--seek OFFSET]
 #             START: beginning | end | <offset>; reads up to the high watermark
@@ -131,6 +132,13 @@ def cmd_produce(bootstrap, topic, *opts):
             i += 2
         elif o == "--timeout-ms":
             conf["message.timeout.ms"] = int(opts[i + 1])
+            i += 2
+        elif o == "--linger-ms":
+            conf["linger.ms"] = int(opts[i + 1])
+            i += 2
+        elif o == "--batch-num-messages":
+            # Small batches: many produce requests, pipelined (max.in.flight 5 by default).
+            conf["batch.num.messages"] = int(opts[i + 1])
             i += 2
         else:
             raise SystemExit("unknown option " + o)

@@ -293,6 +293,9 @@ class mutable_record_batch_view {
   // For message.timestamp.type=LogAppendTime: sets the timestamp-type attribute and
   // max_timestamp to the broker's clock, then recomputes the CRC.
   void set_log_append_time(int64_t append_time_ms);
+  // Stores a CreateTime batch's max_timestamp (recomputed from its records when a client
+  // sent -1, as Kafka's broker does), then recomputes the CRC.
+  void set_max_timestamp(int64_t max_timestamp_ms);
   // Re-stamps an idempotent batch (a producer that got a new id or epoch renumbers its
   // unsent batches), then recomputes the CRC.
   void set_producer(int64_t producer_id, int16_t producer_epoch, int32_t base_sequence);

@@ -29,6 +29,10 @@ struct broker_config {
   unsigned num_shards = 0;                     // 0 = one per online core
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;
   int64_t connections_max_idle_ms = 10 * 60 * 1000;
+  // Bytes of requests read and not yet handled, for the whole broker (Kafka's name; its
+  // default is -1, unbounded: Ringtail bounds it so that clients cannot make it hold
+  // more request memory than this). -1: no bound.
+  int64_t queued_max_request_bytes = 512LL * 1024 * 1024;
   std::string cluster_id = "ringtail-cluster";
 
   // Topics

@@ -49,6 +49,10 @@ struct endpoint {
 // Creates a bound, listening, non-blocking TCP socket. With `reuse_port`, several shards
 // bind the same address and port. Setup path, plain syscalls.
 result<fd_handle> listen_tcp(const endpoint& ep, bool reuse_port, int backlog = 1024);
+// Whether a socket without SO_REUSEPORT could bind `ep` now, i.e. nothing listens on it.
+// Listeners with SO_REUSEPORT let any process of the same user join them; calling this
+// before the first of them binds refuses an address another process already serves.
+result<void> check_port_free(const endpoint& ep);
 // The port a bound socket got (for port 0).
 result<uint16_t> local_port(int fd);
 // Resolves host names ("localhost") and numeric addresses; IPv4 or IPv6.

@@ -55,6 +55,9 @@ struct server_options {
   int32_t max_frame_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
   int64_t idle_timeout_ms = 10 * 60 * 1000;     // connections.max.idle.ms (-1: never)
   size_t max_in_flight = 64;                    // requests of one connection handled at once
+  // queued.max.request.bytes divided among the shards: request bytes read and not yet
+  // handled, per shard; over it, connections of the shard stop reading (-1: no bound).
+  int64_t queued_max_bytes = -1;
   // Builds the shard's frame handler (called on each shard); null = discard frames.
   std::function<std::unique_ptr<frame_handler>()> make_handler;
 };

@@ -85,7 +85,8 @@ struct open_stats {
   size_t segments = 0;
   size_t segments_recovered = 0;  // re-validated batch by batch
   uint64_t bytes_truncated = 0;   // torn or corrupt tail cut off
-  size_t segments_dropped = 0;    // after a corrupt one
+  size_t segments_dropped = 0;    // overlapping, or after a torn active segment
+  size_t damaged_ranges = 0;      // damaged bytes kept in closed segments (recover_closed)
 };
 
 // Decides, when the writer gives an append its offsets, whether it goes into the log.

@@ -62,6 +62,20 @@ class segment {
   // Recovery, unclean path: re-validate every batch (CRC included), rebuild both
   // indexes and truncate the file at the first invalid byte. Returns the bytes cut off.
   io::task<result<uint64_t>> recover();
+  // Recovery of a closed segment (not the last): re-validate every batch like recover(),
+  // but damage costs only the damaged bytes. After an invalid byte the scan resumes at
+  // the next valid batch (magic, sane length, offsets above the last good one, CRC), an
+  // index entry points there, and the damaged range stays in the file, reported (a
+  // fetch inside it answers CORRUPT_MESSAGE; consumers can seek past it). Zeros after
+  // the last batch (space prepared for appends) are cut as recover() cuts them. Only the
+  // active segment may have a torn tail; a closed one was flushed when it rolled.
+  struct damaged_range {
+    uint64_t position = 0;  // first damaged byte
+    uint64_t end = 0;       // first byte after it (the next valid batch, or the file end)
+    int64_t first_offset = 0;  // offsets that were there, as far as the batches around
+    int64_t last_offset = -1;  // it tell (-1: unknown, up to the next segment)
+  };
+  io::task<result<std::vector<damaged_range>>> recover_closed();
 
   int64_t base_offset() const { return base_offset_; }
   int64_t next_offset() const { return next_offset_; }
@@ -146,6 +160,8 @@ class segment {
   io::task<result<std::vector<std::byte>>> read_whole(storage_file& f);
   io::task<result<void>> write_index_file(storage_file& f, index_bytes& b);
   void reset_state();
+  // Accounts damaged bytes skipped by recover_closed() and makes the next batch an index entry.
+  void skip_damaged(uint64_t bytes);
 
   storage& fs_;
   std::string dir_;
@@ -171,6 +187,7 @@ class segment {
   };
   std::array<known_position, read_positions_max> read_positions_{};
   size_t read_positions_next_ = 0;  // the slot to overwrite next (oldest)
+  uint64_t reported_damage_position_ = UINT64_MAX;  // find(): damage already logged there
   uint64_t positions_epoch_ = 0;
 };
 
