@@ -89,7 +89,11 @@ result<std::string> resolve_numeric(const std::string& host) {
   return std::string(buf);
 }
 
-result<fd_handle> listen_tcp(const endpoint& ep, bool reuse_port, int backlog) {
+namespace {
+
+// A TCP socket bound to `ep`, with SO_REUSEADDR (TIME_WAIT leftovers do not block the
+// bind) and, if asked, SO_REUSEPORT.
+result<fd_handle> bound_socket(const endpoint& ep, bool reuse_port) {
   auto addr = make_address(ep);
   if (!addr) return unexpected{addr.error()};
   fd_handle fd(::socket(addr->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -102,22 +106,23 @@ result<fd_handle> listen_tcp(const endpoint& ep, bool reuse_port, int backlog) {
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr->storage), addr->len) != 0) {
     return unexpected{error::from_errno(errno)};
   }
-  if (::listen(fd.get(), backlog) != 0) return unexpected{error::from_errno(errno)};
+  return fd;
+}
+
+}  // namespace
+
+result<fd_handle> listen_tcp(const endpoint& ep, bool reuse_port, int backlog) {
+  auto fd = bound_socket(ep, reuse_port);
+  if (!fd) return fd;
+  if (::listen(fd->get(), backlog) != 0) return unexpected{error::from_errno(errno)};
   return fd;
 }
 
 result<void> check_port_free(const endpoint& ep) {
-  auto addr = make_address(ep);
-  if (!addr) return unexpected{addr.error()};
-  fd_handle fd(::socket(addr->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return unexpected{error::from_errno(errno)};
-  // SO_REUSEADDR (ignores TIME_WAIT leftovers) but not SO_REUSEPORT: the bind fails if
-  // any socket listens on the address, whoever owns it.
-  int one = 1;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr->storage), addr->len) != 0) {
-    return unexpected{error::from_errno(errno)};
-  }
+  // Without SO_REUSEPORT the bind fails if any socket listens on the address, whoever
+  // owns it.
+  auto fd = bound_socket(ep, /*reuse_port=*/false);
+  if (!fd) return unexpected{fd.error()};
   return {};
 }
 

@@ -7,7 +7,7 @@
 // segment was flushed when it rolled (and after a clean shutdown the active one was
 // too), so invalid bytes there are damage: they stay,
 // reported with their positions and offsets, the scan resumes at the next valid batch
-// and every later segment is kept (segment::recover_closed). Indexes of re-validated
+// and every later segment is kept (segment::recover, keep_damage). Indexes of re-validated
 // segments are rebuilt; others are loaded and checked, and re-validated the same way
 // when missing, short or inconsistent (even after a clean shutdown). With the marker
 // nothing else is re-validated: the indexes are loaded and only the bytes after each
@@ -137,14 +137,16 @@ io::task<result<void>> partition_log::load() {
         recover = true;
       }
     }
-    if (recover && (!last || clean)) {
+    if (recover) {
       // A closed segment was flushed when it rolled, and after a clean shutdown the
       // active one was too: invalid bytes there are damage, not a torn tail. They cost
       // only themselves; the batches and segments after them stay.
+      const auto mode = !last || clean ? segment::on_invalid::keep_damage : segment::on_invalid::truncate_invalid;
       ++open_stats_.segments_recovered;
-      auto damage = co_await seg->recover_closed();
-      if (!damage) co_return unexpected{damage.error()};
-      for (const auto& d : *damage) {
+      auto r = co_await seg->recover(mode);
+      if (!r) co_return unexpected{r.error()};
+      open_stats_.bytes_truncated += r->bytes_truncated;
+      for (const auto& d : r->damage) {
         ++open_stats_.damaged_ranges;
         RT_LOG_ERROR("log recovery: %s: damaged bytes at positions %llu-%llu (offsets %lld-%s): kept as they are; "
                      "fetches of those offsets fail with CORRUPT_MESSAGE, the batches around them are served",
@@ -152,16 +154,7 @@ io::task<result<void>> partition_log::load() {
                      static_cast<unsigned long long>(d.end), static_cast<long long>(d.first_offset),
                      d.last_offset >= 0 ? std::to_string(d.last_offset).c_str() : "the segment's end");
       }
-      auto w = co_await seg->write_indexes();
-      if (!w) co_return unexpected{w.error()};
-      auto sy = co_await seg->sync_log();
-      if (!sy) co_return unexpected{sy.error()};
-    } else if (recover) {
-      ++open_stats_.segments_recovered;
-      auto cut = co_await seg->recover();
-      if (!cut) co_return unexpected{cut.error()};
-      open_stats_.bytes_truncated += *cut;
-      if (*cut > 0) dropping = true;
+      if (mode == segment::on_invalid::truncate_invalid && r->bytes_truncated > 0) dropping = true;
       auto w = co_await seg->write_indexes();
       if (!w) co_return unexpected{w.error()};
       auto sy = co_await seg->sync_log();  // what recovery kept is durable from here on

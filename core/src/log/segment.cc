@@ -273,11 +273,11 @@ io::task<result<std::optional<uint64_t>>> find_next_batch(storage_file& f, uint6
 
 }  // namespace
 
-io::task<result<std::vector<segment::damaged_range>>> segment::recover_closed() {
+io::task<result<segment::recovery_outcome>> segment::recover(on_invalid mode) {
   auto log_size = co_await log_->size();
   if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
   reset_state();
-  std::vector<damaged_range> damage;
+  recovery_outcome out;
   uint64_t start = 0;
   int64_t min_offset = base_offset_;
   for (;;) {
@@ -293,12 +293,18 @@ io::task<result<std::vector<segment::damaged_range>>> segment::recover_closed() 
     if (bad >= *log_size) break;
     auto zeros = co_await all_zero(*log_, bad, *log_size);
     if (!zeros) co_return unexpected{zeros.error()};
-    if (*zeros) {
-      RT_LOG_INFO("log recovery: %s: cutting %llu bytes of zeros after the last batch (space prepared for appends)",
-                  log_path().c_str(), static_cast<unsigned long long>(*log_size - bad));
+    if (*zeros || mode == on_invalid::truncate_invalid) {
+      if (*zeros) {
+        // What a crash leaves of the space prepared for appends (io/tail_map.h): expected.
+        RT_LOG_INFO("log recovery: %s: cutting %llu bytes of zeros after the last batch (space prepared for appends)",
+                    log_path().c_str(), static_cast<unsigned long long>(*log_size - bad));
+      } else {
+        RT_LOG_WARN("log recovery: %s: truncating %llu invalid bytes at position %llu", log_path().c_str(),
+                    static_cast<unsigned long long>(*log_size - bad), static_cast<unsigned long long>(bad));
+      }
       auto t = co_await log_->truncate(bad);
       if (!t) co_return unexpected{to_log_errc(t.error())};
-      unsynced_ = true;
+      out.bytes_truncated = *log_size - bad;
       break;
     }
     auto next = co_await find_next_batch(*log_, bad + 1, *log_size, next_offset_);
@@ -306,69 +312,36 @@ io::task<result<std::vector<segment::damaged_range>>> segment::recover_closed() 
     damaged_range d;
     d.position = bad;
     d.first_offset = next_offset_;
-    if (*next) {
-      d.end = **next;
-      std::array<std::byte, codec::record_batch_header_bytes> h{};
-      auto got = co_await log_->read_at(d.end, std::span(h));
-      if (!got) co_return unexpected{to_log_errc(got.error())};
-      d.last_offset = codec::detail::load_be<int64_t>(h.data() + codec::batch_layout::base_offset) - 1;
-    } else {
-      d.end = *log_size;
-      // Nothing valid follows: if the damaged bytes are exactly one batch whose header
-      // still names the expected offsets (a flipped magic or CRC byte), those offsets
-      // were acknowledged and stay taken; otherwise they are unknown.
-      std::array<std::byte, codec::record_batch_header_bytes> h{};
-      auto got = co_await log_->read_at(bad, std::span(h));
-      if (!got) co_return unexpected{to_log_errc(got.error())};
-      if (*got == h.size()) {
-        const int64_t base = codec::detail::load_be<int64_t>(h.data() + codec::batch_layout::base_offset);
+    d.end = *next ? **next : *log_size;
+    // The offsets the damage held: up to the next valid batch; at the end of the file,
+    // those in the damaged batch's own header if it is exactly one batch that still
+    // names the expected offsets (a flipped magic or CRC byte): acknowledged offsets
+    // stay taken. Otherwise unknown.
+    std::array<std::byte, codec::record_batch_header_bytes> h{};
+    auto got = co_await log_->read_at(*next ? d.end : bad, std::span(h));
+    if (!got) co_return unexpected{to_log_errc(got.error())};
+    if (*got == h.size()) {
+      const int64_t base = codec::detail::load_be<int64_t>(h.data() + codec::batch_layout::base_offset);
+      if (*next) {
+        d.last_offset = base - 1;
+      } else {
         const int32_t len = codec::detail::load_be<int32_t>(h.data() + codec::batch_layout::batch_length);
         const int32_t delta = codec::detail::load_be<int32_t>(h.data() + codec::batch_layout::last_offset_delta);
-        if (base == next_offset_ && delta >= 0 && len >= 49 &&
+        if (base == next_offset_ && delta >= 0 && len >= codec::batch_length_min &&
             bad + static_cast<uint64_t>(len) + codec::log_overhead_bytes == d.end) {
           d.last_offset = base + delta;
         }
       }
     }
-    damage.push_back(d);
+    out.damage.push_back(d);
     skip_damaged(d.end - bad);
     if (d.last_offset >= 0) next_offset_ = d.last_offset + 1;
     if (!*next) break;
     start = d.end;
     min_offset = next_offset_;
   }
-  co_return damage;
-}
-
-io::task<result<uint64_t>> segment::recover() {
-  auto log_size = co_await log_->size();
-  if (!log_size) co_return unexpected{to_log_errc(log_size.error())};
-  reset_state();
-  batch_scanner scan(*log_, 0, *log_size, /*verify_crc=*/true, base_offset_);
-  scan.require_dense_offsets();
-  while (true) {
-    auto b = co_await scan.next();
-    if (!b) co_return unexpected{to_log_errc(b.error())};
-    if (!*b) break;
-    on_batch_appended((*b)->batch, (*b)->position, last_modified_ms_);
-  }
-  const uint64_t cut = *log_size - scan.position();
-  if (cut > 0) {
-    auto zeros = co_await all_zero(*log_, scan.position(), *log_size);
-    if (!zeros) co_return unexpected{zeros.error()};
-    if (*zeros) {
-      // What a crash leaves of the space prepared for appends (io/tail_map.h): expected.
-      RT_LOG_INFO("log recovery: %s: cutting %llu bytes of zeros after the last batch (space prepared for appends)",
-                  log_path().c_str(), static_cast<unsigned long long>(cut));
-    } else {
-      RT_LOG_WARN("log recovery: %s: truncating %llu invalid bytes at position %llu", log_path().c_str(),
-                  static_cast<unsigned long long>(cut), static_cast<unsigned long long>(scan.position()));
-    }
-    auto t = co_await log_->truncate(scan.position());
-    if (!t) co_return unexpected{to_log_errc(t.error())};
-  }
   unsynced_ = true;
-  co_return cut;
+  co_return out;
 }
 
 io::task<result<void>> segment::write_at(uint64_t position, std::span<const std::span<const std::byte>> parts,

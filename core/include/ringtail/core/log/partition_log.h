@@ -86,7 +86,7 @@ struct open_stats {
   size_t segments_recovered = 0;  // re-validated batch by batch
   uint64_t bytes_truncated = 0;   // torn or corrupt tail cut off
   size_t segments_dropped = 0;    // overlapping, or after a torn active segment
-  size_t damaged_ranges = 0;      // damaged bytes kept in closed segments (recover_closed)
+  size_t damaged_ranges = 0;      // damaged bytes kept (segment::recover, keep_damage)
 };
 
 // Decides, when the writer gives an append its offsets, whether it goes into the log.

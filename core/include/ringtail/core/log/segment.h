@@ -59,23 +59,28 @@ class segment {
   // last indexed batch to the end of the file (a few KiB) to find the end offset and
   // any entries the index file missed. False: something did not fit; use recover().
   io::task<result<bool>> load_indexes();
-  // Recovery, unclean path: re-validate every batch (CRC included), rebuild both
-  // indexes and truncate the file at the first invalid byte. Returns the bytes cut off.
-  io::task<result<uint64_t>> recover();
-  // Recovery of a closed segment (not the last): re-validate every batch like recover(),
-  // but damage costs only the damaged bytes. After an invalid byte the scan resumes at
-  // the next valid batch (magic, sane length, offsets above the last good one, CRC), an
-  // index entry points there, and the damaged range stays in the file, reported (a
-  // fetch inside it answers CORRUPT_MESSAGE; consumers can seek past it). Zeros after
-  // the last batch (space prepared for appends) are cut as recover() cuts them. Only the
-  // active segment may have a torn tail; a closed one was flushed when it rolled.
+  // Recovery: re-validate every batch (length, magic, dense offsets, CRC-32C) and
+  // rebuild both indexes. Zeros after the last batch (space prepared for appends) are
+  // cut. Other invalid bytes:
+  //  - truncate_invalid (the active segment after a crash): a torn tail; the file is cut
+  //    at the first of them;
+  //  - keep_damage (a closed segment, flushed when it rolled, or the active one after a
+  //    clean shutdown): damage costs only the damaged bytes. The scan resumes at the next
+  //    valid batch (magic, sane length, offsets above the last good one, CRC), an index
+  //    entry points there, and the range stays in the file, returned (a fetch inside it
+  //    answers CORRUPT_MESSAGE; consumers can seek past it).
+  enum class on_invalid : uint8_t { truncate_invalid, keep_damage };
   struct damaged_range {
-    uint64_t position = 0;  // first damaged byte
-    uint64_t end = 0;       // first byte after it (the next valid batch, or the file end)
+    uint64_t position = 0;     // first damaged byte
+    uint64_t end = 0;          // first byte after it (the next valid batch, or the file end)
     int64_t first_offset = 0;  // offsets that were there, as far as the batches around
     int64_t last_offset = -1;  // it tell (-1: unknown, up to the next segment)
   };
-  io::task<result<std::vector<damaged_range>>> recover_closed();
+  struct recovery_outcome {
+    uint64_t bytes_truncated = 0;  // torn tail and prepared zeros cut off
+    std::vector<damaged_range> damage;
+  };
+  io::task<result<recovery_outcome>> recover(on_invalid mode);
 
   int64_t base_offset() const { return base_offset_; }
   int64_t next_offset() const { return next_offset_; }
@@ -160,7 +165,7 @@ class segment {
   io::task<result<std::vector<std::byte>>> read_whole(storage_file& f);
   io::task<result<void>> write_index_file(storage_file& f, index_bytes& b);
   void reset_state();
-  // Accounts damaged bytes skipped by recover_closed() and makes the next batch an index entry.
+  // Accounts damaged bytes skipped by recover() and makes the next batch an index entry.
   void skip_damaged(uint64_t bytes);
 
   storage& fs_;
