@@ -65,12 +65,11 @@ std::string peer_name(int fd) {
   return std::string(buf) + ":" + std::to_string(port);
 }
 
-// Appends `want` bytes from the stream to `out`, starting with what `pending` holds. The
-// buffer grows as bytes arrive (never ahead of them by more than it already holds, and
-// at most to `capacity_max`): a frame's announced size reserves no memory by itself.
-io::task<io::result<void>> append_bytes(io::recv_stream& rx, io::recv_buffer& pending, std::vector<std::byte>& out,
-                                        size_t want, size_t capacity_max, io::cancel_token* token) {
-  constexpr size_t first_capacity = 64 * 1024;
+// Passes the next `want` bytes of the stream to `sink(std::span<const std::byte>)`, in
+// the pieces they arrive in, starting with what `pending` holds.
+template <typename Sink>
+io::task<io::result<void>> take_bytes(io::recv_stream& rx, io::recv_buffer& pending, size_t want, Sink sink,
+                                      io::cancel_token* token) {
   size_t got = 0;
   while (got < want) {
     if (!pending || pending.empty()) {
@@ -79,11 +78,7 @@ io::task<io::result<void>> append_bytes(io::recv_stream& rx, io::recv_buffer& pe
       pending = std::move(*b);
     }
     const size_t n = std::min(want - got, pending.size());
-    if (out.capacity() < out.size() + n) {
-      out.reserve(std::min(capacity_max, std::max({out.size() + n, 2 * out.capacity(), first_capacity})));
-    }
-    const std::byte* src = pending.bytes().data();
-    out.insert(out.end(), src, src + n);
+    sink(std::span<const std::byte>(pending.bytes().data(), n));
     pending.consume(n);
     got += n;
   }
@@ -94,11 +89,22 @@ io::task<io::result<void>> append_bytes(io::recv_stream& rx, io::recv_buffer& pe
 // [0, max_frame_bytes]: the caller logs and closes, as Kafka does. Before the body, the
 // frame's size is charged to the shard's queued.max.request.bytes budget (`charged`;
 // the caller releases it once the request is handled), waiting while the budget is
-// spent — unless nothing is queued at all, so one frame larger than the budget still goes.
+// spent — unless nothing is queued at all, so one frame larger than the budget still
+// goes. The buffer grows as the body arrives (doubling from 64 KiB, at most to the
+// frame's size): an announced size reserves no memory by itself.
+constexpr size_t frame_capacity_first = 64 * 1024;
+
 io::task<io::result<bool>> read_frame(io::recv_stream& rx, io::recv_buffer& pending, std::vector<std::byte>& frame,
                                       shard_server& srv, int64_t& charged, io::cancel_token* token) {
-  std::vector<std::byte> size_bytes;
-  auto r = co_await append_bytes(rx, pending, size_bytes, 4, 4, token);
+  std::byte size_bytes[4];
+  size_t at = 0;
+  auto r = co_await take_bytes(
+      rx, pending, 4,
+      [&size_bytes, &at](std::span<const std::byte> s) {
+        std::memcpy(size_bytes + at, s.data(), s.size());
+        at += s.size();
+      },
+      token);
   if (!r) co_return io::unexpected{r.error()};
   const int32_t size = static_cast<int32_t>((uint32_t(size_bytes[0]) << 24) | (uint32_t(size_bytes[1]) << 16) |
                                             (uint32_t(size_bytes[2]) << 8) | uint32_t(size_bytes[3]));
@@ -111,7 +117,16 @@ io::task<io::result<bool>> read_frame(io::recv_stream& rx, io::recv_buffer& pend
   srv.queued_bytes += size;
   charged = size;
   frame.clear();
-  r = co_await append_bytes(rx, pending, frame, static_cast<size_t>(size), static_cast<size_t>(size), token);
+  const size_t capacity_max = static_cast<size_t>(size);
+  r = co_await take_bytes(
+      rx, pending, capacity_max,
+      [&frame, capacity_max](std::span<const std::byte> s) {
+        if (frame.capacity() < frame.size() + s.size()) {
+          frame.reserve(std::min(capacity_max, std::max({frame.size() + s.size(), 2 * frame.capacity(), frame_capacity_first})));
+        }
+        frame.insert(frame.end(), s.begin(), s.end());
+      },
+      token);
   if (!r) co_return io::unexpected{r.error()};
   co_return true;
 }
