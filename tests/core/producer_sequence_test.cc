@@ -22,18 +22,13 @@ using ringtail::codec::error_code;
 using ringtail::core::producer_state;
 using ringtail::core::sequence_admission;
 using namespace ringtail::testing::log_util;
+using ringtail::testing::next_pass;
 using ringtail::testing::run_on_shards;
 
 namespace {
 
 constexpr int64_t producer_id = 4000;
 constexpr int16_t epoch = 0;
-
-struct next_pass {
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) const { io::local().schedule(h); }
-  void await_resume() const noexcept {}
-};
 
 // One idempotent batch of `records` records starting at `seq`, on its way through the log.
 struct produced {

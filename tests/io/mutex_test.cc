@@ -10,16 +10,10 @@
 #include "support/run.h"
 
 namespace io = ringtail::io;
+using ringtail::testing::next_pass;
 using ringtail::testing::run_on_shards;
 
 namespace {
-
-// Resumes on the shard's next pass, behind every task already ready.
-struct next_pass {
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) const { io::local().schedule(h); }
-  void await_resume() const noexcept {}
-};
 
 // Takes the lock, records its name, holds the lock for `passes` passes, releases it.
 io::task<void> take(io::mutex* m, std::vector<std::string>* order, std::string name, int passes) {

@@ -12,15 +12,10 @@
 #include "support/run.h"
 
 namespace io = ringtail::io;
+using ringtail::testing::next_pass;
 using ringtail::testing::run_on_shards;
 
 namespace {
-
-struct next_pass {
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) const { io::local().schedule(h); }
-  void await_resume() const noexcept {}
-};
 
 // Waits `delay` passes, then takes its turn, records its ticket and passes the turn on.
 io::task<void> ordered_step(io::sequencer* seq, uint64_t ticket, int delay, std::vector<uint64_t>* order) {

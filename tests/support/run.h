@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "ringtail/io/reactor.h"
 #include "ringtail/io/runtime.h"
 #include "ringtail/io/task.h"
 
@@ -23,5 +24,12 @@ inline int run_on_shards(unsigned shards, std::function<io::task<void>()> body, 
   io::runtime rt(cfg);
   return rt.run([&body]() -> io::task<int> { return wrap(body); });
 }
+
+// co_await next_pass{}: resumes on the shard's next pass, behind every task already ready.
+struct next_pass {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) const { io::local().schedule(h); }
+  void await_resume() const noexcept {}
+};
 
 }  // namespace ringtail::testing
