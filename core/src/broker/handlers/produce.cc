@@ -30,26 +30,26 @@ struct produce_item {
   int32_t index = 0;
   std::span<std::byte> records;
   codec::produce_response::partition_produce_response* out = nullptr;
+  partition* target = nullptr;  // on the owner shard, once found
 };
 
 // On the owner shard: queues every item on its partition's log, then waits for them.
 io::task<void> produce_here(std::vector<produce_item>* items, int16_t acks, int16_t version) {
   const size_t n = items->size();
   std::unique_ptr<produce_op[]> ops(new produce_op[n]);
-  std::vector<partition*> parts(n, nullptr);
   for (size_t i = 0; i < n; ++i) {
     produce_item& it = (*items)[i];
-    parts[i] = local_shard().find(it.topic, it.index);
-    if (!parts[i]) {
+    it.target = local_shard().find(it.topic, it.index);
+    if (!it.target) {
       it.out->error_code = static_cast<int16_t>(error_code::not_leader_or_follower);
       continue;
     }
-    parts[i]->enqueue_produce(ops[i], it.records, acks, version);
+    it.target->enqueue_produce(ops[i], it.records, acks, version);
   }
   for (size_t i = 0; i < n; ++i) {
-    if (!parts[i]) continue;
-    produce_outcome r = co_await parts[i]->complete_produce(ops[i]);
     produce_item& it = (*items)[i];
+    if (!it.target) continue;
+    produce_outcome r = co_await it.target->complete_produce(ops[i]);
     it.out->error_code = static_cast<int16_t>(r.error);
     it.out->base_offset = r.base_offset;
     it.out->log_append_time_ms = r.log_append_time_ms;
